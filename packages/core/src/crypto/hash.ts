@@ -1,0 +1,27 @@
+import { createHash, createHmac, timingSafeEqual } from 'node:crypto';
+
+/** SHA-256 of a string, base64url. */
+export function sha256(input: string): string {
+  return createHash('sha256').update(input).digest('base64url');
+}
+
+/**
+ * Hash a high-entropy secret for storage. A fast keyed hash is right for >= 160-bit random secrets (no
+ * dictionary to attack); the server-side pepper means a stolen database alone cannot confirm a guess.
+ */
+export function hashSecret(secret: string, pepper?: string): string {
+  return pepper
+    ? createHmac('sha256', pepper).update(secret).digest('base64url')
+    : createHash('sha256').update(secret).digest('base64url');
+}
+
+/** Constant-time string comparison (length leaks, content does not). */
+export function safeEqual(a: string, b: string): boolean {
+  const ab = Buffer.from(a);
+  const bb = Buffer.from(b);
+  if (ab.length !== bb.length) {
+    timingSafeEqual(ab, ab);
+    return false;
+  }
+  return timingSafeEqual(ab, bb);
+}
