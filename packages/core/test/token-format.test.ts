@@ -54,7 +54,7 @@ describe('sealer', () => {
 describe('PKCE', () => {
   it('matches the RFC 7636 Appendix B vector', () => {
     expect(s256CodeChallenge('dBjftJeZ4CVP-mB92K27uhbUJU1p1r_wW1gFWFOEjXk')).toBe(
-      'E9Melhoa2OwvFrEMTJguCHaoeK1t8URpbOJjUSizBT0',
+      'E9Melhoa2OwvFrEMTJguCHaoeK1t8URWbuGJSstw-cM',
     );
   });
 });
