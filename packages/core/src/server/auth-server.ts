@@ -52,9 +52,9 @@ export interface AuthServer extends CredentialManagers {
 export function createAuthServer(options: AuthServerOptions): AuthServer {
   const context = createServerContext(options, options.invalidation);
   const sessions = createSessionCookies(context, options.cookies);
-  const verifier = createVerifier(context, options.methods, sessions);
+  const oauth = createOAuthServer(context, options.oauth, { sessions });
+  const verifier = createVerifier(context, options.methods, { sessions, oauth });
   const managers = createCredentialManagers(context);
-  const oauth = createOAuthServer(context, options.oauth);
   return {
     ...managers,
     verify: verifier.verify,
