@@ -5,6 +5,6 @@ export default defineConfig({
     projects: ['packages/*/vitest.config.ts', 'apps/*/vitest.config.ts'],
     // Two cores: keep file-level parallelism modest; several suites start real servers.
     maxWorkers: 2,
-    reporters: ['default'],
+    reporters: ['default', './tooling/summary-reporter.ts'],
   },
 });
