@@ -1,1 +1,2 @@
 export {};
+export { type AuthStoreFixture, describeAuthStoreContract } from './auth-store-contract.js';
