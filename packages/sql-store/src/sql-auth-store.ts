@@ -1,0 +1,355 @@
+import {
+  type AuthStore,
+  type ClientFilter,
+  type ClientPatch,
+  type ConsumeCodeResult,
+  ConfigError,
+  type CredentialFilter,
+  type CredentialPatch,
+  type Duration,
+  type RotateRefreshInput,
+  type RotateRefreshResult,
+  type TokenRecord,
+  toMs,
+} from '@auth/core';
+import { type Kysely, sql, type Updateable } from 'kysely';
+import { type MigrationReport, runMigrations } from './migrate.js';
+import {
+  fromClient,
+  fromCode,
+  fromCredential,
+  fromToken,
+  toClient,
+  toCode,
+  toCredential,
+  toToken,
+} from './row-mapping.js';
+import { toStoreError } from './store-error.js';
+import { isValidTablePrefix, TablePrefixPlugin } from './table-prefix-plugin.js';
+import type { AuthDatabase, ClientRow, CredentialRow, SqlDialectName, TokenRow } from './tables.js';
+
+/** Options every SQL store accepts. */
+export interface SqlAuthStoreOptions {
+  /** Prefix of every table and index name: letters, digits and `_`. Default `auth_`. */
+  tablePrefix?: string;
+  /**
+   * Run pending migrations before the first operation. Default `true`. Turn it off when migrations are a
+   * deployment step (`await store.migrate()` from a release script) and the app's database role may not
+   * run DDL.
+   */
+  autoMigrate?: boolean;
+  /**
+   * How long a rotated refresh token keeps its sealed successor before {@link AuthStore.deleteExpired}
+   * clears it. The store is not told the grace window, so this must be at least your `refreshGrace`
+   * (default 5 minutes): a successor cleared inside the grace turns a legitimate retry into reuse, which
+   * revokes the family. Default `'1d'`.
+   */
+  successorRetention?: Duration;
+}
+
+/** {@link sqlAuthStore} options: a Kysely instance you built and the engine behind it. */
+export interface SqlAuthStoreConfig<DB> extends SqlAuthStoreOptions {
+  /** Any Kysely instance over SQLite or Postgres. The store adds its table-prefix plugin to a copy. */
+  db: Kysely<DB>;
+  dialect: SqlDialectName;
+  /** Destroy `db` on {@link SqlAuthStore.close}. Default `false`: whoever built `db` owns it. */
+  destroyOnClose?: boolean;
+}
+
+/** An {@link AuthStore} over SQL, with explicit control of migrations and connections. */
+export interface SqlAuthStore extends AuthStore {
+  readonly dialect: SqlDialectName;
+  /** Apply pending schema migrations. Idempotent; safe to call from several processes at once. */
+  migrate(): Promise<MigrationReport>;
+  /** Release the connection pool or the SQLite handle (when the store owns it). */
+  close(): Promise<void>;
+}
+
+/** Rows per INSERT: stays far below SQLite's 32,766 and Postgres' 65,535 bound parameters. */
+const INSERT_CHUNK = 500;
+
+/**
+ * The SQL {@link AuthStore} over a Kysely instance. {@link sqliteAuthStore} and {@link postgresAuthStore}
+ * build the Kysely instance for you; use this when you already have one.
+ *
+ * Atomic operations hold across processes sharing one database: they are single conditional `UPDATE`s
+ * (`... WHERE consumed_at IS NULL`, `... WHERE rotated_at IS NULL AND revoked_at IS NULL AND expires_at > now`)
+ * whose affected rows decide the winner. On Postgres the rotation runs under READ COMMITTED, where a
+ * concurrent `UPDATE` waits for the winner's row lock, re-checks its condition and then re-reads the
+ * committed successor. Driver errors surface as `StoreError`.
+ *
+ * @example
+ * ```ts
+ * import { Kysely, PostgresDialect } from 'kysely';
+ * const db = new Kysely<unknown>({ dialect: new PostgresDialect({ pool }) });
+ * const store = sqlAuthStore({ db, dialect: 'postgres', tablePrefix: 'auth_' });
+ * await store.migrate();
+ * ```
+ */
+export function sqlAuthStore<DB>(config: SqlAuthStoreConfig<DB>): SqlAuthStore {
+  const tablePrefix = config.tablePrefix ?? 'auth_';
+  if (!isValidTablePrefix(tablePrefix)) {
+    throw new ConfigError('tablePrefix must be letters, digits and underscores (at most 32 characters)');
+  }
+  if (config.dialect !== 'sqlite' && config.dialect !== 'postgres') {
+    throw new ConfigError("dialect must be 'sqlite' or 'postgres'");
+  }
+  const dialect = config.dialect;
+  const successorRetentionMs = toMs(config.successorRetention ?? '1d');
+  const autoMigrate = config.autoMigrate ?? true;
+  const db = (config.db as unknown as Kysely<AuthDatabase>).withPlugin(new TablePrefixPlugin(tablePrefix));
+
+  let migrated: Promise<MigrationReport> | undefined;
+  const migrate = (): Promise<MigrationReport> => {
+    migrated ??= runMigrations(db, dialect, tablePrefix).catch((err: unknown) => {
+      // A failed attempt (database briefly down) must not poison every later call.
+      migrated = undefined;
+      throw err;
+    });
+    return migrated;
+  };
+
+  /** Run one store operation: migrate first if asked to, and wrap whatever the driver throws. */
+  async function run<T>(operation: string, fn: () => Promise<T>): Promise<T> {
+    try {
+      if (autoMigrate) await migrate();
+      return await fn();
+    } catch (err) {
+      throw toStoreError(operation, err);
+    }
+  }
+
+  /** Rotation must see the winner's commit: pin READ COMMITTED even if the database default is stricter. */
+  const rotationTransaction = () =>
+    dialect === 'postgres' ? db.transaction().setIsolationLevel('read committed') : db.transaction();
+
+  async function insertTokens(conn: Kysely<AuthDatabase>, records: readonly TokenRecord[]): Promise<void> {
+    for (let i = 0; i < records.length; i += INSERT_CHUNK) {
+      await conn
+        .insertInto('tokens')
+        .values(records.slice(i, i + INSERT_CHUNK).map(fromToken))
+        .execute();
+    }
+  }
+
+  return {
+    dialect,
+    async migrate() {
+      try {
+        return await migrate();
+      } catch (err) {
+        throw toStoreError('migrate', err);
+      }
+    },
+
+    // -- credentials -------------------------------------------------------------------------------
+    createCredential: (record) =>
+      run('createCredential', async () => {
+        await db.insertInto('credentials').values(fromCredential(record)).execute();
+      }),
+    findCredentialByHash: (hash) =>
+      run('findCredentialByHash', async () => {
+        const row = await db.selectFrom('credentials').selectAll().where('hash', '=', hash).executeTakeFirst();
+        return row ? toCredential(row) : null;
+      }),
+    getCredential: (id) =>
+      run('getCredential', async () => {
+        const row = await db.selectFrom('credentials').selectAll().where('id', '=', id).executeTakeFirst();
+        return row ? toCredential(row) : null;
+      }),
+    listCredentials: (filter: CredentialFilter) =>
+      run('listCredentials', async () => {
+        let q = db.selectFrom('credentials').selectAll();
+        if (filter.kind !== undefined) q = q.where('kind', '=', filter.kind);
+        if (filter.userId !== undefined) q = q.where('user_id', '=', filter.userId);
+        if (filter.businessId !== undefined) q = q.where('business_id', '=', filter.businessId);
+        if (filter.clientId !== undefined) q = q.where('client_id', '=', filter.clientId);
+        if (!filter.includeRevoked) q = q.where('revoked_at', 'is', null);
+        const rows = await q.orderBy('created_at', 'desc').orderBy('id', 'desc').execute();
+        return rows.map(toCredential);
+      }),
+    updateCredential: (id, patch: CredentialPatch) =>
+      run('updateCredential', async () => {
+        const set: Updateable<CredentialRow> = {};
+        if (patch.name !== undefined) set.name = patch.name;
+        if (patch.scopes !== undefined) set.scopes = JSON.stringify(patch.scopes);
+        if (patch.expiresAt !== undefined) set.expires_at = patch.expiresAt;
+        if (patch.revokedAt !== undefined) set.revoked_at = patch.revokedAt;
+        const row =
+          Object.keys(set).length === 0
+            ? await db.selectFrom('credentials').selectAll().where('id', '=', id).executeTakeFirst()
+            : await db.updateTable('credentials').set(set).where('id', '=', id).returningAll().executeTakeFirst();
+        return row ? toCredential(row) : null;
+      }),
+    touchCredentials: (lastUsed) =>
+      run('touchCredentials', async () => {
+        if (lastUsed.size === 0) return;
+        if (dialect === 'postgres') {
+          // One statement for the whole batch; the condition makes a late, older batch a no-op per row.
+          await sql`update ${sql.table('credentials')} set last_used_at = v.t
+            from unnest(${[...lastUsed.keys()]}::text[], ${[...lastUsed.values()]}::bigint[]) as v(id, t)
+            where ${sql.ref('credentials.id')} = v.id
+              and (${sql.ref('credentials.last_used_at')} is null or ${sql.ref('credentials.last_used_at')} < v.t)`.execute(
+            db,
+          );
+          return;
+        }
+        await db.transaction().execute(async (trx) => {
+          for (const [id, at] of lastUsed) {
+            await trx
+              .updateTable('credentials')
+              .set({ last_used_at: at })
+              .where('id', '=', id)
+              .where((eb) => eb.or([eb('last_used_at', 'is', null), eb('last_used_at', '<', at)]))
+              .execute();
+          }
+        });
+      }),
+
+    // -- OAuth clients -----------------------------------------------------------------------------
+    createClient: (record) =>
+      run('createClient', async () => {
+        await db.insertInto('clients').values(fromClient(record)).execute();
+      }),
+    getClient: (clientId) =>
+      run('getClient', async () => {
+        const row = await db.selectFrom('clients').selectAll().where('client_id', '=', clientId).executeTakeFirst();
+        return row ? toClient(row) : null;
+      }),
+    listClients: (filter: ClientFilter) =>
+      run('listClients', async () => {
+        let q = db.selectFrom('clients').selectAll();
+        if (filter.ownerUserId !== undefined) q = q.where('owner_user_id', '=', filter.ownerUserId);
+        if (filter.businessId !== undefined) q = q.where('business_id', '=', filter.businessId);
+        if (!filter.includeRevoked) q = q.where('revoked_at', 'is', null);
+        const rows = await q.orderBy('created_at', 'desc').orderBy('client_id', 'desc').execute();
+        return rows.map(toClient);
+      }),
+    updateClient: (clientId, patch: ClientPatch) =>
+      run('updateClient', async () => {
+        const set: Updateable<ClientRow> = {};
+        if (patch.name !== undefined) set.name = patch.name;
+        if (patch.redirectUris !== undefined) set.redirect_uris = JSON.stringify(patch.redirectUris);
+        if (patch.grantTypes !== undefined) set.grant_types = JSON.stringify(patch.grantTypes);
+        if (patch.scopes !== undefined) set.scopes = JSON.stringify(patch.scopes);
+        if (patch.environment !== undefined) set.environment = patch.environment;
+        if (patch.revokedAt !== undefined) set.revoked_at = patch.revokedAt;
+        const row =
+          Object.keys(set).length === 0
+            ? await db.selectFrom('clients').selectAll().where('client_id', '=', clientId).executeTakeFirst()
+            : await db
+                .updateTable('clients')
+                .set(set)
+                .where('client_id', '=', clientId)
+                .returningAll()
+                .executeTakeFirst();
+        return row ? toClient(row) : null;
+      }),
+
+    // -- authorization codes -----------------------------------------------------------------------
+    saveAuthorizationCode: (record) =>
+      run('saveAuthorizationCode', async () => {
+        await db.insertInto('authorization_codes').values(fromCode(record)).execute();
+      }),
+    consumeAuthorizationCode: (hash, now) =>
+      run('consumeAuthorizationCode', async (): Promise<ConsumeCodeResult> => {
+        const won = await db
+          .updateTable('authorization_codes')
+          .set({ consumed_at: now })
+          .where('hash', '=', hash)
+          .where('consumed_at', 'is', null)
+          .returningAll()
+          .executeTakeFirst();
+        if (won) return { status: 'consumed', code: toCode(won) };
+        const row = await db.selectFrom('authorization_codes').selectAll().where('hash', '=', hash).executeTakeFirst();
+        return row ? { status: 'reused', code: toCode(row) } : { status: 'not_found' };
+      }),
+
+    // -- tokens ------------------------------------------------------------------------------------
+    saveTokens: (records) =>
+      run('saveTokens', async () => {
+        if (records.length === 0) return;
+        if (records.length <= INSERT_CHUNK) return void (await insertTokens(db, records));
+        await db.transaction().execute((trx) => insertTokens(trx, records));
+      }),
+    findToken: (hash) =>
+      run('findToken', async () => {
+        const row = await db.selectFrom('tokens').selectAll().where('hash', '=', hash).executeTakeFirst();
+        return row ? toToken(row) : null;
+      }),
+    rotateRefreshToken: (input: RotateRefreshInput) =>
+      run('rotateRefreshToken', async (): Promise<RotateRefreshResult> => {
+        const { hash, now, graceMs } = input;
+        const won = await rotationTransaction().execute(async (trx) => {
+          const parent = await trx
+            .updateTable('tokens')
+            .set({ rotated_at: now, successor: input.successor })
+            .where('hash', '=', hash)
+            .where('type', '=', 'refresh_token')
+            .where('rotated_at', 'is', null)
+            .where('revoked_at', 'is', null)
+            .where('expires_at', '>', now)
+            .returningAll()
+            .executeTakeFirst();
+          if (parent) await insertTokens(trx, input.successorRecords);
+          return parent;
+        });
+        if (won) return { status: 'rotated', token: toToken(won) };
+
+        // Lost or not rotatable. A fresh statement sees the winner's commit, successor included.
+        const row: TokenRow | undefined = await db
+          .selectFrom('tokens')
+          .selectAll()
+          .where('hash', '=', hash)
+          .executeTakeFirst();
+        if (!row) return { status: 'invalid', token: null };
+        const token = toToken(row);
+        if (token.type !== 'refresh_token' || token.revokedAt !== null) return { status: 'invalid', token };
+        if (token.rotatedAt !== null) {
+          if (now - token.rotatedAt <= graceMs && token.successor !== null) {
+            return { status: 'replayed', token, successor: token.successor };
+          }
+          return { status: 'reused', token };
+        }
+        return { status: 'invalid', token };
+      }),
+    revokeToken: (hash, now) =>
+      run('revokeToken', async () => {
+        const row = await db
+          .updateTable('tokens')
+          .set({ revoked_at: sql<number>`coalesce(revoked_at, ${now})` })
+          .where('hash', '=', hash)
+          .returningAll()
+          .executeTakeFirst();
+        return row ? toToken(row) : null;
+      }),
+    revokeFamily: (familyId, now) =>
+      run('revokeFamily', async () => {
+        const result = await db
+          .updateTable('tokens')
+          .set({ revoked_at: now })
+          .where('family_id', '=', familyId)
+          .where('revoked_at', 'is', null)
+          .executeTakeFirst();
+        return Number(result.numUpdatedRows);
+      }),
+
+    // -- housekeeping ------------------------------------------------------------------------------
+    deleteExpired: (now) =>
+      run('deleteExpired', async () => {
+        const codes = await db.deleteFrom('authorization_codes').where('expires_at', '<=', now).executeTakeFirst();
+        const tokens = await db.deleteFrom('tokens').where('expires_at', '<=', now).executeTakeFirst();
+        // Sealed successors hold live token values: drop them once no replay can still be legitimate.
+        await db
+          .updateTable('tokens')
+          .set({ successor: null })
+          .where('successor', 'is not', null)
+          .where('rotated_at', '<=', now - successorRetentionMs)
+          .execute();
+        return Number(codes.numDeletedRows) + Number(tokens.numDeletedRows);
+      }),
+    async close() {
+      if (config.destroyOnClose) await db.destroy();
+    },
+  };
+}

@@ -1,0 +1,53 @@
+import { ConfigError } from '@auth/core';
+import { Kysely, SqliteDialect, type SqliteDatabase } from 'kysely';
+import { type SqlAuthStore, type SqlAuthStoreOptions, sqlAuthStore } from './sql-auth-store.js';
+
+/** Options of {@link sqliteAuthStore}. */
+export interface SqliteAuthStoreOptions extends SqlAuthStoreOptions {
+  /** Path of the database file (created if missing), or `':memory:'` for a throwaway database. */
+  filename: string;
+  /**
+   * How long a write waits for another process holding the write lock before failing with a busy
+   * `StoreError`, in milliseconds. Default 5000.
+   */
+  busyTimeoutMs?: number;
+}
+
+/**
+ * The embedded default: an {@link SqlAuthStore} in one SQLite file through better-sqlite3 (install it
+ * next to this package). The file is opened in WAL mode, so readers never block the writer and several
+ * processes on one machine may share it; `busy_timeout` makes writers queue instead of failing, and
+ * foreign keys are enforced. better-sqlite3 is loaded on first use, so Postgres-only apps need not install it.
+ *
+ * @example
+ * ```ts
+ * import { createAuthServer } from '@auth/core';
+ * import { sqliteAuthStore } from '@auth/sql-store';
+ *
+ * const store = sqliteAuthStore({ filename: './auth.db' }); // tables are created on first use
+ * const auth = createAuthServer({ issuer, secrets, store });
+ * ```
+ */
+export function sqliteAuthStore(options: SqliteAuthStoreOptions): SqlAuthStore {
+  const { filename, busyTimeoutMs = 5000, ...rest } = options;
+  if (typeof filename !== 'string' || filename === '') throw new ConfigError('filename is required');
+  if (!Number.isInteger(busyTimeoutMs) || busyTimeoutMs < 0) {
+    throw new ConfigError('busyTimeoutMs must be a non-negative integer');
+  }
+  const db = new Kysely<unknown>({
+    dialect: new SqliteDialect({
+      database: async (): Promise<SqliteDatabase> => {
+        const { default: Database } = await import('better-sqlite3');
+        const sqlite = new Database(filename);
+        // Set before anything else touches the file: a busy error during the WAL switch is still a busy error.
+        sqlite.pragma(`busy_timeout = ${busyTimeoutMs}`);
+        sqlite.pragma('journal_mode = WAL');
+        // WAL makes NORMAL durable against application crashes; only an OS crash can lose the last commits.
+        sqlite.pragma('synchronous = NORMAL');
+        sqlite.pragma('foreign_keys = ON');
+        return sqlite;
+      },
+    }),
+  });
+  return sqlAuthStore({ ...rest, db, dialect: 'sqlite', destroyOnClose: true });
+}

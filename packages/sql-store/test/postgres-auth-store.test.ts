@@ -1,0 +1,207 @@
+import { describeAuthStoreContract } from '@auth/testkit';
+import pg from 'pg';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { postgresAuthStore, type SqlAuthStore } from '../src/index.js';
+import { connectAdmin, createSchema, dropSchema, urlForSchema } from './postgres-fixture.js';
+
+let admin: pg.Pool | undefined;
+const adminPool = async (): Promise<pg.Pool> => (admin ??= await connectAdmin());
+
+beforeAll(async () => {
+  await adminPool();
+});
+afterAll(async () => {
+  await admin?.end();
+});
+
+describeAuthStoreContract('postgresAuthStore', async () => {
+  const pool = await adminPool();
+  const schema = await createSchema(pool);
+  // Ten connections, so 50 consumers and 100 rotations really race on row locks.
+  const store = postgresAuthStore({ connectionString: urlForSchema(schema), max: 10 });
+  return {
+    store,
+    cleanup: async () => {
+      await store.close();
+      await dropSchema(pool, schema);
+    },
+  };
+});
+
+describe('postgresAuthStore specifics', () => {
+  const cleanups: Array<() => Promise<void>> = [];
+  afterEach(async () => {
+    for (const fn of cleanups.splice(0).reverse()) await fn();
+  });
+
+  async function freshSchema(): Promise<string> {
+    const pool = await adminPool();
+    const schema = await createSchema(pool);
+    cleanups.push(() => dropSchema(pool, schema));
+    return schema;
+  }
+  function track(store: SqlAuthStore): SqlAuthStore {
+    cleanups.push(() => store.close());
+    return store;
+  }
+  const tables = async (schema: string) =>
+    (
+      await (await adminPool()).query<{ table_name: string }>(
+        'select table_name from information_schema.tables where table_schema = $1 order by table_name',
+        [schema],
+      )
+    ).rows.map((r) => r.table_name);
+
+  it('lets several stores migrate one schema at the same time; each version is applied once', async () => {
+    const schema = await freshSchema();
+    const stores = Array.from({ length: 4 }, () =>
+      track(postgresAuthStore({ connectionString: urlForSchema(schema), max: 2, autoMigrate: false })),
+    );
+    const reports = await Promise.all(stores.map((s) => s.migrate()));
+    expect(reports.map((r) => r.applied).sort()).toEqual([[], [], [], [1]]);
+    const versions = await (await adminPool()).query(`select version from "${schema}".auth_migrations`);
+    expect(versions.rows).toEqual([{ version: 1 }]);
+    expect(await tables(schema)).toEqual([
+      'auth_authorization_codes',
+      'auth_clients',
+      'auth_credentials',
+      'auth_migrations',
+      'auth_tokens',
+    ]);
+  });
+
+  it('treats a second migration run as a no-op, from the same store or a new one', async () => {
+    const schema = await freshSchema();
+    const first = track(postgresAuthStore({ connectionString: urlForSchema(schema) }));
+    expect(await first.migrate()).toEqual({ applied: [1] });
+    expect(await first.migrate()).toEqual({ applied: [1] });
+    const second = track(postgresAuthStore({ connectionString: urlForSchema(schema) }));
+    expect(await second.migrate()).toEqual({ applied: [] });
+  });
+
+  it('keeps stores with different table prefixes apart in one schema', async () => {
+    const schema = await freshSchema();
+    const a = track(postgresAuthStore({ connectionString: urlForSchema(schema), tablePrefix: 'tenant_a_' }));
+    const b = track(postgresAuthStore({ connectionString: urlForSchema(schema), tablePrefix: 'tenant_b_' }));
+    const token = {
+      hash: 'h1',
+      type: 'access_token' as const,
+      familyId: 'f',
+      clientId: 'c',
+      userId: null,
+      businessId: null,
+      scopes: [],
+      createdAt: 1,
+      expiresAt: 2,
+      revokedAt: null,
+      rotatedAt: null,
+      successor: null,
+    };
+    await a.saveTokens([token]);
+    expect(await a.findToken('h1')).toEqual(token);
+    expect(await b.findToken('h1')).toBeNull();
+    expect(await tables(schema)).toContain('tenant_b_tokens');
+  });
+
+  it('rotates once across two stores with their own pools, as two processes would', async () => {
+    const schema = await freshSchema();
+    const url = urlForSchema(schema);
+    const a = track(postgresAuthStore({ connectionString: url, max: 5 }));
+    const b = track(postgresAuthStore({ connectionString: url, max: 5 }));
+    await a.migrate();
+    const now = Date.now();
+    const parent = {
+      hash: 'parent',
+      type: 'refresh_token' as const,
+      familyId: 'fam',
+      clientId: 'c',
+      userId: 'u',
+      businessId: null,
+      scopes: ['s'],
+      createdAt: now,
+      expiresAt: now + 60_000,
+      revokedAt: null,
+      rotatedAt: null,
+      successor: null,
+    };
+    await a.saveTokens([parent]);
+    const results = await Promise.all(
+      Array.from({ length: 60 }, (_, i) =>
+        (i % 2 ? a : b).rotateRefreshToken({
+          hash: 'parent',
+          now,
+          graceMs: 300_000,
+          successor: `successor-${i}`,
+          successorRecords: [{ ...parent, hash: `child-${i}`, rotatedAt: null }],
+        }),
+      ),
+    );
+    const rotated = results.filter((r) => r.status === 'rotated');
+    expect(rotated).toHaveLength(1);
+    const winner = rotated[0]!.token.successor;
+    expect(results.filter((r) => r.status === 'replayed' && r.successor === winner)).toHaveLength(59);
+  });
+
+  it('converts BIGINT strings from a caller-owned pool and leaves that pool open on close', async () => {
+    const schema = await freshSchema();
+    const pool = new pg.Pool({ connectionString: urlForSchema(schema), max: 3 });
+    cleanups.push(() => pool.end());
+    const store = postgresAuthStore({ pool });
+    const big = 8_640_000_000_000_000;
+    const cred = {
+      id: 'id-1',
+      kind: 'api_key' as const,
+      hash: 'hash-1',
+      hint: 'abcd',
+      userId: 'u',
+      businessId: 'b',
+      clientId: null,
+      name: 'n',
+      scopes: ['x'],
+      createdAt: big,
+      expiresAt: big - 1,
+      revokedAt: null,
+      lastUsedAt: 1,
+    };
+    await store.createCredential(cred);
+    const raw = await pool.query('select created_at from auth_credentials');
+    expect(raw.rows[0].created_at).toBe(String(big));
+    expect(await store.getCredential('id-1')).toEqual(cred);
+    await store.close();
+    expect((await pool.query('select 1 as one')).rows).toEqual([{ one: 1 }]);
+  });
+
+  it('clears sealed successors in deleteExpired only after the retention period', async () => {
+    const schema = await freshSchema();
+    const store = track(postgresAuthStore({ connectionString: urlForSchema(schema), successorRetention: '10m' }));
+    const t0 = 1_700_000_000_000;
+    const parent = {
+      hash: 'p',
+      type: 'refresh_token' as const,
+      familyId: 'f',
+      clientId: 'c',
+      userId: null,
+      businessId: null,
+      scopes: [],
+      createdAt: t0,
+      expiresAt: t0 + 86_400_000,
+      revokedAt: null,
+      rotatedAt: null,
+      successor: null,
+    };
+    await store.saveTokens([parent]);
+    await store.rotateRefreshToken({ hash: 'p', now: t0, graceMs: 300_000, successor: 'sealed', successorRecords: [] });
+    await store.deleteExpired(t0 + 600_000 - 1);
+    expect((await store.findToken('p'))?.successor).toBe('sealed');
+    await store.deleteExpired(t0 + 600_000);
+    expect(await store.findToken('p')).toEqual({ ...parent, rotatedAt: t0, successor: null });
+  });
+
+  it('reports an unreachable database as a StoreError that names no SQL or secret', async () => {
+    const store = postgresAuthStore({ connectionString: 'postgres://user:hunter2@127.0.0.1:1/nowhere' });
+    cleanups.push(() => store.close());
+    const err = await store.findToken('tok_secret').catch((e: unknown) => e);
+    expect(err).toMatchObject({ name: 'StoreError', code: 'ERR_STORE' });
+    expect((err as Error).message).toBe('@auth/sql-store: findToken failed: the database is unreachable');
+  });
+});
