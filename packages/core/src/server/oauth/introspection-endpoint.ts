@@ -1,0 +1,43 @@
+/**
+ * Token introspection (RFC 7662). The caller authenticates as a confidential client. A client sees its
+ * own tokens; clients listed in `introspectionClients` (resource servers) see every token. Anything else
+ * (unknown, expired, revoked, rotated, another client's) is `{"active":false}` and nothing more.
+ *
+ * @module
+ */
+import { OAuthError } from '../../errors.js';
+import { findPresentedToken, isActive } from './access-token-verifier.js';
+import { authenticateClient } from './client-authentication.js';
+import type { GrantContext } from './grant-context.js';
+import { jsonResponse } from './json-response.js';
+import type { JwtAccessTokenCodec } from './jwt-access-token.js';
+import { formParams, type PreParsedBody } from './request-params.js';
+
+/** Serve an introspection request. */
+export async function introspectionEndpoint(
+  g: GrantContext,
+  jwt: JwtAccessTokenCodec | null,
+  request: Request,
+  body: PreParsedBody | undefined,
+): Promise<Response> {
+  const { ctx } = g;
+  const params = await formParams(request, body, g.options.maxBodyBytes);
+  const { client } = await authenticateClient(ctx, request, params, false);
+  const token = params.get('token');
+  if (token === undefined) throw new OAuthError('invalid_request', 'Parameter "token" is required');
+  const record = await findPresentedToken(ctx, jwt, token);
+  const now = ctx.now();
+  const visible = record !== null && (record.clientId === client.clientId || g.options.introspectionClients.has(client.clientId));
+  if (!record || !visible || !isActive(record, now)) return jsonResponse({ active: false });
+  return jsonResponse({
+    active: true,
+    scope: record.scopes.join(' '),
+    client_id: record.clientId,
+    token_type: record.type === 'access_token' ? 'Bearer' : 'refresh_token',
+    exp: Math.floor(record.expiresAt / 1000),
+    iat: Math.floor(record.createdAt / 1000),
+    sub: record.userId ?? record.clientId,
+    iss: ctx.issuer,
+    ...(record.businessId === null ? {} : { business_id: record.businessId }),
+  });
+}

@@ -1,0 +1,152 @@
+/**
+ * The OAuth 2.0 authorization server as one Web `Request -> Response` handler: authorization, token,
+ * revocation, introspection, metadata and JWKS endpoints, plus the built-in login and consent pages.
+ *
+ * @module
+ */
+import { ConfigError, OAuthError, errorToResponse } from '../../errors.js';
+import type { SessionCookies } from '../cookies/session-cookies.js';
+import type { ServerContext } from '../context.js';
+import type { Principal } from '../principal.js';
+import { verifyAccessToken } from './access-token-verifier.js';
+import { authorizeEndpoint, type AuthorizeContext } from './authorize-endpoint.js';
+import { createEndpointPaths, type RouteName } from './endpoint-paths.js';
+import type { GrantContext } from './grant-context.js';
+import { consentPage, loginPage } from './interaction-pages.js';
+import { introspectionEndpoint } from './introspection-endpoint.js';
+import { jsonResponse } from './json-response.js';
+import { createJwtAccessTokenCodec } from './jwt-access-token.js';
+import { buildMetadata } from './metadata.js';
+import { resolveOAuthOptions, type OAuthServerOptions } from './oauth-options.js';
+import type { PreParsedBody } from './request-params.js';
+import { revocationEndpoint } from './revocation-endpoint.js';
+import { createTokenIssuer } from './token-issuer.js';
+import { enabledGrantTypes, tokenEndpoint } from './token-endpoint.js';
+
+export type { OAuthServerOptions } from './oauth-options.js';
+
+/** Options of {@link OAuthServer.handle}. */
+export interface HandleOptions {
+  /**
+   * The form body, when the host framework already parsed it (Express `req.body`, Fastify
+   * `request.body`). Without it the handler reads `request.body` itself.
+   */
+  body?: PreParsedBody;
+}
+
+/** The authorization server. */
+export interface OAuthServer {
+  /**
+   * Serve a request addressed to one of the endpoints (see {@link OAuthServer.matches}); anything else is
+   * a 404 JSON `{"error":"not_found"}`. Never throws: failures become RFC 6749 error responses.
+   */
+  handle(request: Request, options?: HandleOptions): Promise<Response>;
+  /** Whether `pathname` addresses one of the endpoints, so adapters can mount the handler and fall through. */
+  matches(pathname: string): boolean;
+  /**
+   * The principal of a valid access token issued here (`method: 'access_token'`, `credentialId` = token
+   * family), or null for anything else: malformed, unknown, expired, revoked, or a refresh token.
+   */
+  verifyAccessToken(token: string): Promise<Principal | null>;
+  /** The RFC 8414 metadata document. */
+  metadata(): Record<string, unknown>;
+}
+
+/** Dependencies of {@link createOAuthServer}. */
+export interface OAuthServerDeps {
+  /** Session cookies: the default way to know who is signed in, and what the built-in login page issues. */
+  sessions: SessionCookies;
+}
+
+const JSON_ROUTES = new Set<RouteName>(['token', 'revoke', 'introspect']);
+
+/**
+ * Create the authorization server. Options are validated at once (throws `ConfigError`).
+ *
+ * @example
+ * ```ts
+ * const ctx = createServerContext({ issuer: 'https://api.example.com', store, secrets, accounts });
+ * const oauth = createOAuthServer(ctx, { grants: { password: false } }, { sessions: createSessionCookies(ctx) });
+ * // in any Web-standard server:
+ * export default { fetch: (req: Request) => oauth.handle(req) };
+ * ```
+ */
+export function createOAuthServer(ctx: ServerContext, options: OAuthServerOptions | undefined, deps: OAuthServerDeps): OAuthServer {
+  const resolved = resolveOAuthOptions(ctx.issuer, options);
+  if (resolved.passwordGrant && !ctx.accounts.authenticate) {
+    throw new ConfigError('The password grant needs accounts.authenticate');
+  }
+  const jwt = resolved.accessTokens.format === 'jwt' ? createJwtAccessTokenCodec(ctx.issuer, resolved.accessTokens) : null;
+  const routes: RouteName[] = ['authorize', 'token', 'revoke', 'introspect', 'metadata'];
+  if (jwt) routes.push('jwks');
+  if (!resolved.interaction.loginUrl) routes.push('login');
+  if (!resolved.interaction.consentUrl) routes.push('consent');
+  const paths = createEndpointPaths(ctx.issuer, resolved, routes);
+  const grants: GrantContext = { ctx, options: resolved, tokens: createTokenIssuer(ctx, jwt) };
+  const authorize: AuthorizeContext = { ctx, options: resolved, paths, sessions: deps.sessions };
+  const metadata = buildMetadata(ctx.issuer, resolved, paths, enabledGrantTypes(grants), jwt?.algorithms ?? null);
+
+  async function route(name: RouteName, request: Request, body: PreParsedBody | undefined): Promise<Response> {
+    if (JSON_ROUTES.has(name) && request.method !== 'POST') {
+      throw new OAuthError('invalid_request', 'Use POST', { status: 405, headers: { allow: 'POST' } });
+    }
+    switch (name) {
+      case 'token':
+        return tokenEndpoint(grants, request, body);
+      case 'revoke':
+        return revocationEndpoint(grants, jwt, request, body);
+      case 'introspect':
+        return introspectionEndpoint(grants, jwt, request, body);
+      case 'authorize':
+        return authorizeEndpoint(authorize, request, body);
+      case 'login':
+        return loginPage(authorize, request, body);
+      case 'consent':
+        return consentPage(authorize, request, body);
+      case 'metadata':
+      case 'jwks':
+        if (request.method !== 'GET' && request.method !== 'HEAD') {
+          throw new OAuthError('invalid_request', 'Use GET', { status: 405, headers: { allow: 'GET, HEAD' } });
+        }
+        return new Response(request.method === 'HEAD' ? null : JSON.stringify(name === 'jwks' ? jwt!.jwks : metadata), {
+          status: 200,
+          headers: {
+            'content-type': name === 'jwks' ? 'application/jwk-set+json' : 'application/json; charset=utf-8',
+            'cache-control': 'public, max-age=300',
+            'access-control-allow-origin': '*',
+          },
+        });
+    }
+  }
+
+  return {
+    async handle(request, handleOptions) {
+      let pathname: string;
+      try {
+        pathname = new URL(request.url).pathname;
+      } catch {
+        return jsonResponse({ error: 'invalid_request', error_description: 'Invalid request URL' }, 400);
+      }
+      const name = paths.match(pathname);
+      if (!name) return jsonResponse({ error: 'not_found', error_description: 'No such endpoint' }, 404);
+      try {
+        return await route(name, request, handleOptions?.body);
+      } catch (err) {
+        if (!(err instanceof OAuthError)) {
+          // Never a stack trace or secret in the response or the log: the error's class is enough to start.
+          ctx.logger.error('oauth: unexpected failure', { endpoint: name, error: err instanceof Error ? err.name : typeof err });
+        }
+        return errorToResponse(err);
+      }
+    },
+    matches(pathname) {
+      return paths.match(pathname) !== null;
+    },
+    verifyAccessToken(token) {
+      return verifyAccessToken(ctx, jwt, token);
+    },
+    metadata() {
+      return structuredClone(metadata);
+    },
+  };
+}

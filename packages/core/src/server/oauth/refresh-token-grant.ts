@@ -1,0 +1,97 @@
+/**
+ * `grant_type=refresh_token` with rotation (RFC 6749 section 6, OAuth 2.0 Security BCP 4.14) made
+ * idempotent:
+ *
+ * - the first redemption of a refresh token creates its successor pair, atomically in the store, and
+ *   seals the successor's response onto the parent record;
+ * - any repeat of that same token inside the grace window (a concurrent request, or a retry after a lost
+ *   response) unseals and returns the IDENTICAL pair, so no caller loses the race;
+ * - a repeat after the window, or of an ancestor whose successor was itself already redeemed, is reuse:
+ *   the whole family is revoked and the caller gets `invalid_grant`.
+ *
+ * @module
+ */
+import { parseSecret } from '../../crypto/token-format.js';
+import { OAuthError } from '../../errors.js';
+import type { ServerContext } from '../context.js';
+import { revokeFamily, type GrantHandler } from './grant-context.js';
+import { parseScope } from './scopes.js';
+import type { TokenResponseBody } from './token-issuer.js';
+
+const SUCCESSOR_PURPOSE = 'oauth-refresh-successor';
+
+/** What is sealed onto a rotated refresh token. */
+interface SealedSuccessor {
+  body: TokenResponseBody;
+  accessExpiresAt: number;
+}
+
+function invalidGrant(): OAuthError {
+  return new OAuthError('invalid_grant', 'The refresh token is invalid, expired or revoked');
+}
+
+async function reuse(ctx: ServerContext, familyId: string, clientId: string): Promise<never> {
+  await revokeFamily(ctx, familyId);
+  ctx.logger.warn('oauth: refresh token reused; token family revoked', { clientId, familyId });
+  throw invalidGrant();
+}
+
+/** Handle the refresh token grant. */
+export const refreshTokenGrant: GrantHandler = async ({ ctx, tokens }, { client }, params) => {
+  const token = params.get('refresh_token');
+  if (token === undefined) throw new OAuthError('invalid_request', 'Parameter "refresh_token" is required');
+  const requested = parseScope(params.get('scope'));
+  if (parseSecret(token)?.prefix !== ctx.prefix('refreshToken')) throw invalidGrant();
+
+  const hash = ctx.hash(token);
+  const current = await ctx.store.findToken(hash);
+  // Another client's token is simply invalid here: no revocation, or any client could burn others' families.
+  if (current?.type !== 'refresh_token' || current.clientId !== client.clientId) throw invalidGrant();
+  if (requested && !requested.every((s) => current.scopes.includes(s))) {
+    throw new OAuthError('invalid_scope', 'The requested scope exceeds the scope originally granted');
+  }
+
+  // Mint the successor up front: the store keeps it only if this call wins the rotation.
+  const issued = await tokens.issue({
+    clientId: client.clientId,
+    userId: current.userId,
+    businessId: current.businessId,
+    scopes: requested ?? current.scopes,
+    refreshScopes: current.scopes,
+    familyId: current.familyId,
+    refresh: true,
+  });
+  const now = ctx.now();
+  const graceMs = ctx.lifetimes.refreshGraceMs;
+  const sealed: SealedSuccessor = { body: issued.body, accessExpiresAt: issued.accessExpiresAt };
+  const result = await ctx.store.rotateRefreshToken({
+    hash,
+    now,
+    graceMs,
+    successorRecords: issued.records,
+    successor: ctx.sealer.seal(sealed, {
+      purpose: SUCCESSOR_PURPOSE,
+      ttlSeconds: Math.ceil(graceMs / 1000) + 60,
+      now,
+    }),
+  });
+
+  switch (result.status) {
+    case 'rotated':
+      return issued.body;
+    case 'reused':
+      return reuse(ctx, result.token.familyId, client.clientId);
+    case 'invalid':
+      throw invalidGrant();
+    case 'replayed': {
+      const previous = ctx.sealer.unseal<SealedSuccessor>(result.successor, { purpose: SUCCESSOR_PURPOSE, now });
+      if (!previous) throw invalidGrant();
+      const successorRefresh = previous.body.refresh_token;
+      const successor = successorRefresh ? await ctx.store.findToken(ctx.hash(successorRefresh)) : null;
+      if (!successor || successor.revokedAt !== null) throw invalidGrant();
+      // The successor was itself redeemed: this token is an older ancestor, replayed after the chain moved on.
+      if (successor.rotatedAt !== null) return reuse(ctx, result.token.familyId, client.clientId);
+      return { ...previous.body, expires_in: Math.max(0, Math.floor((previous.accessExpiresAt - now) / 1000)) };
+    }
+  }
+};

@@ -1,0 +1,95 @@
+/**
+ * Minting access and refresh tokens: the secrets, their stored records and the token response body.
+ *
+ * @module
+ */
+import type { ServerContext } from '../context.js';
+import type { TokenRecord } from '../store.js';
+import type { JwtAccessTokenCodec } from './jwt-access-token.js';
+
+/** RFC 6749 section 5.1 successful token response. */
+export interface TokenResponseBody {
+  access_token: string;
+  token_type: 'Bearer';
+  expires_in: number;
+  refresh_token?: string;
+  scope: string;
+}
+
+/** What a grant asks the issuer for. */
+export interface IssueRequest {
+  clientId: string;
+  userId: string | null;
+  businessId: string | null;
+  /** Scopes of the access token. */
+  scopes: readonly string[];
+  /** Scopes of the refresh token when they differ (a narrowed refresh keeps the original ones). */
+  refreshScopes?: readonly string[];
+  familyId: string;
+  /** Issue a refresh token too. */
+  refresh: boolean;
+}
+
+/** Freshly minted tokens: the records to store (hashes only) and the body to send. */
+export interface IssuedTokens {
+  records: TokenRecord[];
+  body: TokenResponseBody;
+  accessExpiresAt: number;
+}
+
+/** Mints token pairs: opaque access tokens by default, RFC 9068 JWTs when a codec is given. */
+export interface TokenIssuer {
+  issue(request: IssueRequest): Promise<IssuedTokens>;
+}
+
+/** Create the issuer. Every value comes from `ctx.newSecret` (or the JWT codec) and is stored by hash. */
+export function createTokenIssuer(ctx: ServerContext, jwt: JwtAccessTokenCodec | null): TokenIssuer {
+  return {
+    async issue(r) {
+      const now = ctx.now();
+      const accessExpiresAt = now + ctx.lifetimes.accessTokenMs;
+      const accessToken = jwt
+        ? await jwt.sign({
+            subject: r.userId ?? r.clientId,
+            clientId: r.clientId,
+            scopes: r.scopes,
+            businessId: r.businessId,
+            familyId: r.familyId,
+            issuedAt: now,
+            expiresAt: accessExpiresAt,
+          })
+        : ctx.newSecret('accessToken');
+      const base = {
+        familyId: r.familyId,
+        clientId: r.clientId,
+        userId: r.userId,
+        businessId: r.businessId,
+        createdAt: now,
+        revokedAt: null,
+        rotatedAt: null,
+        successor: null,
+      };
+      const records: TokenRecord[] = [
+        { ...base, hash: ctx.hash(accessToken), type: 'access_token', scopes: [...r.scopes], expiresAt: accessExpiresAt },
+      ];
+      const body: TokenResponseBody = {
+        access_token: accessToken,
+        token_type: 'Bearer',
+        expires_in: Math.floor(ctx.lifetimes.accessTokenMs / 1000),
+        scope: r.scopes.join(' '),
+      };
+      if (r.refresh) {
+        const refreshToken = ctx.newSecret('refreshToken');
+        records.push({
+          ...base,
+          hash: ctx.hash(refreshToken),
+          type: 'refresh_token',
+          scopes: [...(r.refreshScopes ?? r.scopes)],
+          expiresAt: now + ctx.lifetimes.refreshTokenMs,
+        });
+        body.refresh_token = refreshToken;
+      }
+      return { records, body, accessExpiresAt };
+    },
+  };
+}
