@@ -13,3 +13,33 @@ export {
 } from './context.js';
 export { createAuthServer, type AuthServer, type AuthServerOptions } from './auth-server.js';
 // Module exports are added by each area (verify/, credentials/, cookies/, oauth/).
+// verify/ (the per-request hot path)
+export {
+  createVerifier,
+  type AccessTokenVerifier,
+  type Verifier,
+  type VerifierDeps,
+  type VerifyOptions,
+} from './verify/verifier.js';
+export type {
+  BearerOptions,
+  LegacyApiKeyOptions,
+  VerifierCacheOptions,
+  VerifierMethods,
+} from './verify/verifier-options.js';
+export type { HeaderAccessor, QueryAccessor } from './verify/header-accessor.js';
+// cookies/ (sealed session cookies and CSRF)
+export {
+  createSessionCookies,
+  type CsrfOptions,
+  type CsrfRequest,
+  type IssuedSession,
+  type SameSite,
+  type Session,
+  type SessionCookieOptions,
+  type SessionCookies,
+  type SessionInput,
+  type SessionReadResult,
+} from './cookies/session-cookies.js';
+// credentials/ (issuance and lifecycle)
+export * from './credentials/index.js';

@@ -23,6 +23,8 @@ import { readSingleValue, type HeaderAccessor, type QueryAccessor, type SingleVa
 import { createLastUsedBatcher } from './last-used-batcher.js';
 import { resolveMethods, type VerifierMethods } from './verifier-options.js';
 
+export type { VerifierMethods } from './verifier-options.js';
+
 /** Per-route options of {@link Verifier.verify}. */
 export interface VerifyOptions {
   /** Scopes the route needs; all must be held, else 403 `insufficient_scope`. */
