@@ -1,4 +1,6 @@
 const MAX_TEXT = 500;
+// Shorter values would mangle ordinary words while protecting nothing that could not be guessed.
+const MIN_SECRET = 4;
 
 /**
  * Remove every occurrence of the given secrets (and their URL/form encodings) from text received from a
@@ -8,7 +10,7 @@ const MAX_TEXT = 500;
 export function redact(text: string, secrets: readonly string[]): string {
   let out = text.length > MAX_TEXT ? `${text.slice(0, MAX_TEXT)}...` : text;
   for (const s of secrets) {
-    if (!s) continue;
+    if (s.length < MIN_SECRET) continue;
     for (const variant of new Set([s, encodeURIComponent(s), new URLSearchParams([['', s]]).toString().slice(1)])) {
       out = out.split(variant).join('[redacted]');
     }
