@@ -49,7 +49,10 @@ export interface SqlAuthStoreOptions {
 
 /** {@link sqlAuthStore} options: a Kysely instance you built and the engine behind it. */
 export interface SqlAuthStoreConfig<DB> extends SqlAuthStoreOptions {
-  /** Any Kysely instance over SQLite or Postgres. The store adds its table-prefix plugin to a copy. */
+  /**
+   * Any Kysely instance over SQLite or Postgres. The store queries through a copy without your plugins
+   * (a `CamelCasePlugin` would rename its columns) and with its own table-prefix plugin.
+   */
   db: Kysely<DB>;
   dialect: SqlDialectName;
   /** Destroy `db` on {@link SqlAuthStore.close}. Default `false`: whoever built `db` owns it. */
@@ -97,7 +100,7 @@ export function sqlAuthStore<DB>(config: SqlAuthStoreConfig<DB>): SqlAuthStore {
   const dialect = config.dialect;
   const successorRetentionMs = toMs(config.successorRetention ?? '1d');
   const autoMigrate = config.autoMigrate ?? true;
-  const db = (config.db as unknown as Kysely<AuthDatabase>).withPlugin(new TablePrefixPlugin(tablePrefix));
+  const db = (config.db as unknown as Kysely<AuthDatabase>).withoutPlugins().withPlugin(new TablePrefixPlugin(tablePrefix));
 
   let migrated: Promise<MigrationReport> | undefined;
   const migrate = (): Promise<MigrationReport> => {

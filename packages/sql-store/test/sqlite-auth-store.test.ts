@@ -4,8 +4,9 @@ import { join } from 'node:path';
 import type { AuthorizationCodeRecord, ClientRecord, CredentialRecord, TokenRecord } from '@auth/core';
 import { describeAuthStoreContract } from '@auth/testkit';
 import Database from 'better-sqlite3';
+import { CamelCasePlugin, Kysely, SqliteDialect, sql } from 'kysely';
 import { afterEach, describe, expect, it } from 'vitest';
-import { type SqlAuthStore, sqliteAuthStore } from '../src/index.js';
+import { type SqlAuthStore, sqlAuthStore, sqliteAuthStore } from '../src/index.js';
 
 async function tempDir(): Promise<{ dir: string; remove(): Promise<void> }> {
   const dir = await mkdtemp(join(tmpdir(), 'auth-sql-store-'));
@@ -294,5 +295,33 @@ describe('sqliteAuthStore specifics', () => {
     const clash = [{ ...base, hash: 'new-1' }, ...records.slice(0, 600), { ...base, hash: 'new-2' }];
     await expect(store.saveTokens(clash)).rejects.toMatchObject({ name: 'StoreError' });
     expect(await store.findToken('new-1')).toBeNull();
+  });
+
+  it('works over a caller-owned Kysely instance, ignoring its plugins and leaving it open on close', async () => {
+    const db = new Kysely<unknown>({
+      dialect: new SqliteDialect({ database: new Database(':memory:') }),
+      plugins: [new CamelCasePlugin()],
+    });
+    cleanups.push(() => db.destroy());
+    const store = sqlAuthStore({ db, dialect: 'sqlite', tablePrefix: 'own_' });
+    const token: TokenRecord = {
+      hash: 'h',
+      type: 'access_token',
+      familyId: 'f',
+      clientId: 'c',
+      userId: 'u',
+      businessId: null,
+      scopes: ['a', 'b'],
+      createdAt: 1,
+      expiresAt: 2,
+      revokedAt: null,
+      rotatedAt: null,
+      successor: null,
+    };
+    await store.saveTokens([token]);
+    expect(await store.findToken('h')).toEqual(token);
+    await store.close();
+    const { rows } = await sql<{ n: number }>`select count(*) as n from own_tokens`.execute(db);
+    expect(rows).toEqual([{ n: 1 }]);
   });
 });
