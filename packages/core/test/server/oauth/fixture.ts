@@ -6,6 +6,7 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { Readable } from 'node:stream';
+import { generateCodeVerifier, s256CodeChallenge } from '../../../src/crypto/pkce.js';
 import { randomId } from '../../../src/crypto/random.js';
 import { secretHint } from '../../../src/crypto/token-format.js';
 import { createSessionCookies, type SessionCookies } from '../../../src/server/cookies/session-cookies.js';
@@ -247,4 +248,45 @@ export function postForm(
     headers.authorization = `Basic ${Buffer.from(`${encodeURIComponent(basic.id)}:${encodeURIComponent(basic.secret)}`).toString('base64')}`;
   }
   return fetch(url, { method: 'POST', headers, body: new URLSearchParams(fields) });
+}
+
+/** Run the code flow (built-in pages, S256 PKCE) and return the code, its verifier and the authorize URL. */
+export async function obtainCode(
+  fx: Fixture,
+  client: ClientRecord,
+  extra: Record<string, string> = {},
+): Promise<{ code: string; verifier: string; callback: URL }> {
+  const verifier = generateCodeVerifier();
+  const url = new URL(`${fx.issuer}/oauth/authorize`);
+  url.search = new URLSearchParams({
+    client_id: client.clientId,
+    redirect_uri: client.redirectUris[0]!,
+    response_type: 'code',
+    code_challenge: s256CodeChallenge(verifier),
+    code_challenge_method: 'S256',
+    state: 'st',
+    ...extra,
+  }).toString();
+  const res = await authorizeInBrowser(new Browser(), url.href);
+  if (res.status !== 303) throw new Error(`authorize answered ${res.status}`);
+  const callback = new URL(res.headers.get('location')!);
+  const code = callback.searchParams.get('code');
+  if (!code) throw new Error(`no code: ${callback.search}`);
+  return { code, verifier, callback };
+}
+
+/** Code flow plus the token request: a fresh token pair for `client`. */
+export async function obtainTokens(
+  fx: Fixture,
+  client: ClientRecord,
+  secret: string,
+): Promise<{ access_token: string; refresh_token: string; expires_in: number; scope: string }> {
+  const { code, verifier } = await obtainCode(fx, client);
+  const res = await postForm(
+    `${fx.issuer}/oauth/token`,
+    { grant_type: 'authorization_code', code, code_verifier: verifier, redirect_uri: client.redirectUris[0]! },
+    { id: client.clientId, secret },
+  );
+  if (res.status !== 200) throw new Error(`token endpoint answered ${res.status}: ${await res.text()}`);
+  return res.json();
 }
