@@ -31,6 +31,8 @@ export interface SingleValueRules {
    * values contains a comma, so one means the header was sent twice.
    */
   noCommas: boolean;
+  /** Allow spaces inside the value (only `Authorization` has them, between scheme and token). */
+  allowSpaces: boolean;
   /** Challenge for the error (scheme, realm). */
   challenge: ChallengeOptions;
 }
@@ -67,6 +69,9 @@ export function readSingleValue(
   }
   if (rules.noCommas && value.includes(',')) {
     throw new InvalidRequestError(`The ${rules.label} was sent more than once`, rules.challenge);
+  }
+  if (!rules.allowSpaces && value.includes(' ')) {
+    throw new InvalidRequestError(`The ${rules.label} is malformed`, rules.challenge);
   }
   return value;
 }

@@ -174,6 +174,7 @@ export function createVerifier(ctx: ServerContext, methods: VerifierMethods | un
     label,
     maxLength,
     noCommas: true,
+    allowSpaces: label === 'Authorization header',
     challenge,
   });
 
