@@ -102,7 +102,7 @@ const CHALLENGE_ORDER: readonly AuthMethod[] = [
 ];
 const MAX_API_KEY_LENGTH = 256;
 const MAX_ID_LENGTH = 256;
-const JWT_RE = /^[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+\.[A-Za-z0-9_-]*$/;
+const JWT_RE = /^[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+$/;
 
 /**
  * Create the verifier. Options are validated at once (`ConfigError`).
