@@ -50,6 +50,39 @@ describe('authorization code grant', () => {
     expect(refresh.status).toBe(400);
   });
 
+  it('revokes the winner\'s tokens even when they are stored after the loser revoked the family (race regression)', async () => {
+    await fx.close();
+    let familyRevoked: () => void = () => {};
+    const revoked = new Promise<void>((resolve) => {
+      familyRevoked = resolve;
+    });
+    fx = await startFixture({
+      wrapStore: (inner) => ({
+        ...inner,
+        // Hold the winner's token write until the loser has revoked the family (bounded: 2 s at most).
+        async saveTokens(records) {
+          if (records.some((r) => r.revokedAt === null)) {
+            await Promise.race([revoked, new Promise((r) => setTimeout(r, 2000))]);
+          }
+          return inner.saveTokens(records);
+        },
+        async revokeFamily(familyId, now) {
+          const n = await inner.revokeFamily(familyId, now);
+          familyRevoked();
+          return n;
+        },
+      }),
+    });
+    const r = await fx.registerClient();
+    client = r.client;
+    secret = r.secret!;
+    const { code, verifier } = await obtainCode(fx, client);
+    const [a, b] = await Promise.all([redeem(code, { code_verifier: verifier }), redeem(code, { code_verifier: verifier })]);
+    expect([a.status, b.status].sort()).toEqual([200, 400]);
+    const tokens = await (a.status === 200 ? a : b).json();
+    expect(await fx.oauth.verifyAccessToken(tokens.access_token)).toBeNull();
+  });
+
   it('revokes everything the first redemption issued when the code is used again later', async () => {
     const { code, verifier } = await obtainCode(fx, client);
     const first = await (await redeem(code, { code_verifier: verifier })).json();

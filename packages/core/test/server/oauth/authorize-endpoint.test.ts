@@ -105,13 +105,14 @@ describe('errors sent back to the client', () => {
   });
 
   it('invalid_request for plain PKCE, a missing method, a malformed challenge and a method alone', async () => {
-    for (const params of [
+    const cases: Record<string, string>[] = [
       { code_challenge_method: 'plain' },
       { code_challenge: CHALLENGE, code_challenge_method: '' },
       { code_challenge: 'short' },
       { code_challenge: `${CHALLENGE.slice(0, 42)}=` },
       { code_challenge: '', code_challenge_method: 'S256' },
-    ]) {
+    ];
+    for (const params of cases) {
       expect((await errorRedirect(authorizeUrl(params))).get('error')).toBe('invalid_request');
     }
   });

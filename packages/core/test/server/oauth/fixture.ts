@@ -25,6 +25,8 @@ export interface FixtureOptions {
   lifetimes?: Lifetimes;
   /** Called with the issuer once the port is known, to build options that need it. */
   oauthFor?: (issuer: string) => OAuthServerOptions;
+  /** Wrap the memory store, e.g. to widen a race window deterministically. */
+  wrapStore?: (store: AuthStore) => AuthStore;
 }
 
 export interface Fixture {
@@ -83,7 +85,7 @@ export async function startFixture(options: FixtureOptions = {}): Promise<Fixtur
   const origin = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
   const issuer = origin;
   let now = Date.now();
-  const store = memoryAuthStore();
+  const store = options.wrapStore ? options.wrapStore(memoryAuthStore()) : memoryAuthStore();
   const ctx = createServerContext({
     issuer,
     store,

@@ -20,7 +20,7 @@ async function discover(f: Fixture): Promise<oauth.AuthorizationServer> {
   return oauth.processDiscoveryResponse(issuer, res);
 }
 
-async function codeFlow(f: Fixture, as: oauth.AuthorizationServer, client: oauth.Client, redirectUri: string, responseMode: 'query' | 'form_post') {
+async function codeFlow(as: oauth.AuthorizationServer, client: oauth.Client, redirectUri: string, responseMode: 'query' | 'form_post') {
   const verifier = oauth.generateRandomCodeVerifier();
   const state = oauth.generateRandomState();
   const url = new URL(as.authorization_endpoint!);
@@ -72,7 +72,7 @@ describe('oauth4webapi against our authorization server', () => {
     const client: oauth.Client = { client_id: rec.clientId };
     const auth = oauth.ClientSecretBasic(secret!);
     const redirectUri = rec.redirectUris[0]!;
-    const { params, verifier } = await codeFlow(fx, as, client, redirectUri, 'query');
+    const { params, verifier } = await codeFlow(as, client, redirectUri, 'query');
 
     const tokenRes = await oauth.authorizationCodeGrantRequest(as, client, auth, params, redirectUri, verifier, insecure);
     const tokens = await oauth.processAuthorizationCodeResponse(as, client, tokenRes);
@@ -120,7 +120,7 @@ describe('oauth4webapi against our authorization server', () => {
     const { client: rec } = await fx.registerClient({ type: 'public', grantTypes: ['authorization_code', 'refresh_token'] });
     const as = await discover(fx);
     const client: oauth.Client = { client_id: rec.clientId, token_endpoint_auth_method: 'none' };
-    const { params, verifier } = await codeFlow(fx, as, client, rec.redirectUris[0]!, 'form_post');
+    const { params, verifier } = await codeFlow(as, client, rec.redirectUris[0]!, 'form_post');
     const tokens = await oauth.processAuthorizationCodeResponse(
       as,
       client,
