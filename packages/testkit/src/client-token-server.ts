@@ -232,7 +232,7 @@ export async function startTokenServer(options: TokenServerOptions = {}): Promis
       case 'refresh_token': {
         const presented = params.get('refresh_token') ?? '';
         const record = refreshTokens.get(presented);
-        if (!record || !record.active || record.clientId !== client.clientId) {
+        if (!record?.active || record.clientId !== client.clientId) {
           send(res, 400, { error: 'invalid_grant', error_description: 'The refresh token is invalid' });
           return;
         }

@@ -1,6 +1,6 @@
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import Provider from 'oidc-provider';
+import type Provider from 'oidc-provider';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import {
   authFetch,
@@ -25,11 +25,13 @@ beforeAll(async () => {
   // oidc-provider announces its development-only defaults on the console; keep the test output clean.
   vi.spyOn(console, 'warn').mockImplementation(() => {});
   vi.spyOn(console, 'info').mockImplementation(() => {});
+  // Imported here, after the spies: it warns about the runtime at import time.
+  const { default: OidcProvider } = await import('oidc-provider');
   server = createServer();
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   issuer = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
   redirectUri = `${issuer}/app/callback`;
-  provider = new Provider(issuer, {
+  provider = new OidcProvider(issuer, {
     clients: [
       { client_id: 'machine', client_secret: MACHINE_SECRET, grant_types: ['client_credentials'], redirect_uris: [], response_types: [] },
       {

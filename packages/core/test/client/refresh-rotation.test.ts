@@ -85,7 +85,7 @@ describe('refresh-token rotation (rule 7)', () => {
   });
 
   it('invalid_grant on refresh clears the token set and throws ReauthenticationRequiredError', async () => {
-    let clock = Date.now();
+    const clock = Date.now();
     const { store, inner, writes } = recordingStore();
     const tokens = createTokenManager(grant(), { store, now: () => clock });
     await tokens.set(undefined, { accessToken: 'old', tokenType: 'Bearer', expiresAt: clock - 1, obtainedAt: clock - 3_600_000, refreshToken: 'rt-revoked-elsewhere' });

@@ -67,6 +67,19 @@ describe('single-flight renewal (rule 8)', () => {
     expect(requests()).toBe(2);
   });
 
+  it('a failed refresh-ahead keeps serving the still-valid token; an expired one is never served', async () => {
+    let clock = Date.now();
+    const tokens = createTokenManager(grant(), { now: () => clock, refreshSkew: '5m' });
+    const first = await tokens.getAccessToken();
+    clock += (1799 - 60) * 1000;
+    server.script({ status: 503, body: { error: 'temporarily_unavailable' } });
+    expect(await tokens.getAccessToken()).toBe(first);
+    clock += 120_000;
+    server.script({ status: 503, body: { error: 'temporarily_unavailable' } });
+    await expect(tokens.getAccessToken()).rejects.toMatchObject({ status: 503 });
+    expect(requests()).toBe(3);
+  });
+
   it('different subjects renew independently', async () => {
     const tokens = createTokenManager(grant());
     const [a, b] = await Promise.all([tokens.getAccessToken('alice'), tokens.getAccessToken('bob')]);
