@@ -154,6 +154,21 @@ const NAME_RE = /^[!#$%&'*+\-.^_`|~0-9A-Za-z]{1,128}$/;
 const ATTR_RE = /^[\x21-\x3a\x3c-\x7e]{1,255}$/;
 const LOOPBACK = new Set(['localhost', '127.0.0.1', '[::1]']);
 
+/**
+ * Base64url decoding ignores a dangling character and unused trailing bits, so one seal has several
+ * spellings. Only the canonical one is accepted: a cookie that was changed in any way is refused.
+ */
+function isCanonicalSeal(value: string): boolean {
+  const parts = value.split('.');
+  if (parts.length !== 4) return false;
+  // Part 1 is the key id (a truncated hash, not an encoding); parts 2 and 3 are the IV and ciphertext.
+  for (let i = 2; i < 4; i++) {
+    const part = parts[i]!;
+    if (!/^[A-Za-z0-9_-]+$/.test(part) || Buffer.from(part, 'base64url').toString('base64url') !== part) return false;
+  }
+  return true;
+}
+
 function isSealedSession(v: unknown): v is SealedSession {
   if (typeof v !== 'object' || v === null) return false;
   const o = v as Record<string, unknown>;
@@ -263,6 +278,7 @@ export function createSessionCookies(ctx: ServerContext, options: SessionCookieO
     if (values.length === 0) return { status: 'absent' };
     if (values.length > 1) return { status: 'invalid', reason: 'duplicate' };
     const now = ctx.now();
+    if (!isCanonicalSeal(values[0]!)) return { status: 'invalid', reason: 'invalid' };
     const payload = ctx.sealer.unseal(values[0]!, { purpose, now });
     if (!isSealedSession(payload) || payload.x <= now) return { status: 'invalid', reason: 'invalid' };
     if (isRevoked && (await isRevoked(payload.i))) return { status: 'invalid', reason: 'revoked' };
