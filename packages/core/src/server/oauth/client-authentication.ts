@@ -6,8 +6,8 @@
  */
 import { OAuthError } from '../../errors.js';
 import type { ServerContext } from '../context.js';
+import { authenticateClientSecret } from '../credentials/client-secret.js';
 import type { ClientAuthMethod, ClientRecord } from '../store.js';
-import { verifyClientSecret } from './client-secret-lookup.js';
 import type { Params } from './request-params.js';
 
 /** A client that proved who it is (or, for public clients, said who it is). */
@@ -101,6 +101,6 @@ export async function authenticateClient(
     return { client, method };
   }
   if (client.type === 'public') throw invalidClient('Client authentication failed');
-  if (!(await verifyClientSecret(ctx, client.clientId, secret!))) throw invalidClient('Client authentication failed');
+  if (!(await authenticateClientSecret(ctx, client.clientId, secret!))) throw invalidClient('Client authentication failed');
   return { client, method };
 }
