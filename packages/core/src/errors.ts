@@ -282,7 +282,9 @@ export function errorToResponse(err: unknown): Response {
 
 /** Whether `err` is one of this library's errors. Works across duplicated package copies by `code`. */
 export function isAuthError(err: unknown): err is AuthError {
-  return err instanceof AuthError || (err instanceof Error && typeof (err as { code?: unknown }).code === 'string' && String((err as { code: string }).code).startsWith('ERR_'));
+  if (err instanceof AuthError) return true;
+  const code = err instanceof Error ? (err as unknown as { code?: unknown }).code : undefined;
+  return typeof code === 'string' && code.startsWith('ERR_');
 }
 
 function quote(value: string): string {
