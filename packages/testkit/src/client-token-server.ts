@@ -73,7 +73,7 @@ export interface TokenServer {
   counts: { token: number; revocation: number; resource: number; discovery: number; echo: number };
   /** Every token request, in order. */
   tokenRequests: RecordedTokenRequest[];
-  /** Headers of every request to `/echo`, in order (lower-case names). */
+  /** Headers of every request to `/echo`, in order (lower-case names), plus `:path` (path and query). */
   echoed: Record<string, string | string[] | undefined>[];
   /** Queue scripted answers for the next token requests. */
   script(...responses: ScriptedResponse[]): void;
@@ -316,7 +316,7 @@ export async function startTokenServer(options: TokenServerOptions = {}): Promis
       }
       if (url.pathname === '/echo') {
         counts.echo++;
-        echoed.push({ ...req.headers });
+        echoed.push({ ...req.headers, ':path': req.url });
         return send(res, 200, { ok: true });
       }
       if (url.pathname.startsWith('/resource')) {

@@ -65,13 +65,16 @@ export function authFetch(source: CredentialSource, options: AuthFetchOptions = 
 
     const send = async (credential: AppliedCredential): Promise<{ response: Response; carried: boolean }> => {
       let target = new URL(url);
-      for (const [name, value] of Object.entries(credential.query)) target.searchParams.set(name, value);
       const origin = target.origin;
       let method = (requestInit.method ?? 'GET').toUpperCase();
       let body = requestInit.body;
       let bodyDropped = false;
       for (let hop = 0; ; hop++) {
         const sameOrigin = target.origin === origin;
+        for (const [name, value] of Object.entries(credential.query)) {
+          if (sameOrigin) target.searchParams.set(name, value);
+          else if (target.searchParams.get(name) === value) target.searchParams.delete(name);
+        }
         const headers = new Headers(requestInit.headers);
         // Never send the credential to another origin, whatever the caller put in the headers.
         if (sameOrigin) for (const [name, value] of Object.entries(credential.headers)) headers.set(name, value);

@@ -1,11 +1,15 @@
 import { startTokenServer, type TokenServer } from '@auth/testkit';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { authFetch, bearer, createTokenManager, passwordGrant } from '../../src/client/index.js';
+import { apiKey, authFetch, bearer, createTokenManager, passwordGrant } from '../../src/client/index.js';
 
 let server: TokenServer;
 let other: TokenServer;
 beforeAll(async () => {
-  server = await startTokenServer({ clients: [{ clientId: 'k', clientSecret: 's' }], users: [{ username: 'u', password: 'p' }] });
+  server = await startTokenServer({
+    clients: [{ clientId: 'k', clientSecret: 's' }],
+    users: [{ username: 'u', password: 'p' }],
+    legacyApiKeys: ['legacy-query-key'],
+  });
   other = await startTokenServer();
 });
 afterAll(async () => {
@@ -102,6 +106,18 @@ describe('authFetch (rules 9 and 14)', () => {
     const res = await authFetch(manager())(`${server.resourceUrl}/redirect?status=307&to=/resource/items`);
     expect(res.status).toBe(200);
     expect(await res.json()).toMatchObject({ scheme: 'access_token' });
+  });
+
+  it('a query-parameter key follows same-origin redirects and is stripped from a cross-origin one', async () => {
+    const api = authFetch(apiKey({ key: 'legacy-query-key', query: 'api_key' }));
+    const same = await api(`${server.resourceUrl}/redirect?to=/resource/items`);
+    expect(same.status).toBe(200);
+    const echoedBefore = other.echoed.length;
+    const leak = `${other.url}/echo?api_key=legacy-query-key`;
+    const cross = await api(`${server.resourceUrl}/redirect?to=${encodeURIComponent(leak)}`);
+    expect(cross.status).toBe(200);
+    expect(other.echoed.length - echoedBefore).toBe(1);
+    expect(other.echoed.at(-1)![':path']).toBe('/echo');
   });
 
   it('a per-call subject selects that subject’s tokens', async () => {
