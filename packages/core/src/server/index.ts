@@ -43,3 +43,5 @@ export {
 } from './cookies/session-cookies.js';
 // credentials/ (issuance and lifecycle)
 export * from './credentials/index.js';
+// oauth/ (the authorization server)
+export * from './oauth/index.js';
