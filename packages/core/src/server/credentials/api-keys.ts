@@ -58,11 +58,11 @@ export function createApiKeyManager(ctx: ServerContext): ApiKeyManager {
         expiresAt: checkExpiry(input, ctx.now()),
       });
     },
-    async list(filter = {}) {
+    async list(filter) {
       return life.list({
-        userId: filter.userId,
-        businessId: filter.businessId,
-        includeRevoked: filter.includeRevoked,
+        userId: filter?.userId,
+        businessId: filter?.businessId,
+        includeRevoked: filter?.includeRevoked,
       });
     },
     get: (id) => life.get(id),

@@ -194,15 +194,16 @@ export function createClientManager(ctx: ServerContext): ClientManager {
       if (typeof clientId !== 'string' || clientId === '') return null;
       return ctx.store.getClient(clientId);
     },
-    list: (filter = {}) =>
+    list: async (filter) =>
       ctx.store.listClients({
-        ownerUserId: filter.ownerUserId,
-        businessId: filter.businessId,
-        includeRevoked: filter.includeRevoked,
+        ownerUserId: filter?.ownerUserId,
+        businessId: filter?.businessId,
+        includeRevoked: filter?.includeRevoked,
       }),
     async update(clientId, patch) {
       const current = typeof clientId === 'string' && clientId ? await ctx.store.getClient(clientId) : null;
       if (!current) return null;
+      if (typeof patch !== 'object' || patch === null) throw invalidMetadata('The update must be an object');
       const changes: ClientPatch = {};
       if (patch.name !== undefined) changes.name = checkName(patch.name);
       if (patch.redirectUris !== undefined) changes.redirectUris = checkRedirectUris(patch.redirectUris);
@@ -212,8 +213,8 @@ export function createClientManager(ctx: ServerContext): ClientManager {
       checkConsistency({ ...current, ...changes });
       return ctx.store.updateClient(clientId, changes);
     },
-    async rotateSecret(clientId, options = {}) {
-      const overlapMs = checkOverlap(options.overlap);
+    async rotateSecret(clientId, options) {
+      const overlapMs = checkOverlap(options?.overlap);
       const client = typeof clientId === 'string' && clientId ? await ctx.store.getClient(clientId) : null;
       if (!client) throw notFound('client');
       if (client.revokedAt !== null) throw invalidMetadata('The client is revoked');
@@ -223,11 +224,11 @@ export function createClientManager(ctx: ServerContext): ClientManager {
       for (const record of previous) await secrets.retire(record, overlapMs);
       return { clientSecret: issued.secret, secret: issued.credential };
     },
-    async listSecrets(clientId, options = {}) {
+    async listSecrets(clientId, options) {
       const records = await ctx.store.listCredentials({
         kind: 'client_secret',
         clientId,
-        includeRevoked: options.includeRevoked,
+        includeRevoked: options?.includeRevoked,
       });
       return records.map(toCredentialView);
     },

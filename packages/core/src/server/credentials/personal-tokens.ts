@@ -50,8 +50,8 @@ export function createPersonalTokenManager(ctx: ServerContext): PersonalTokenMan
         expiresAt: checkExpiry(input, ctx.now()),
       });
     },
-    list: (filter = {}) =>
-      life.list({ userId: filter.userId, businessId: filter.businessId, includeRevoked: filter.includeRevoked }),
+    list: async (filter) =>
+      life.list({ userId: filter?.userId, businessId: filter?.businessId, includeRevoked: filter?.includeRevoked }),
     get: (id) => life.get(id),
     revoke: (id) => life.revoke(id),
     regenerate: (id) => life.regenerate(id, 0),

@@ -77,15 +77,15 @@ export function createSecretManager(ctx: ServerContext): SecretManager {
         expiresAt: checkExpiry(input, ctx.now()),
       });
     },
-    list: (filter = {}) =>
+    list: async (filter) =>
       life.list({
-        userId: filter.userId,
-        businessId: filter.businessId,
-        clientId: filter.clientId,
-        includeRevoked: filter.includeRevoked,
+        userId: filter?.userId,
+        businessId: filter?.businessId,
+        clientId: filter?.clientId,
+        includeRevoked: filter?.includeRevoked,
       }),
     get: (id) => life.get(id),
     revoke: (id) => life.revoke(id),
-    regenerate: (id, options = {}) => life.regenerate(id, checkOverlap(options.overlap)),
+    regenerate: async (id, options) => life.regenerate(id, checkOverlap(options?.overlap)),
   };
 }
