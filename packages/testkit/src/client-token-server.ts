@@ -77,6 +77,8 @@ export interface TokenServer {
   echoed: Record<string, string | string[] | undefined>[];
   /** Queue scripted answers for the next token requests. */
   script(...responses: ScriptedResponse[]): void;
+  /** Drop scripted answers not consumed yet (a test that failed early must not poison the next). */
+  clearScript(): void;
   /** Make an access token invalid at the resource (as if revoked or expired server-side). */
   killAccessToken(token: string): void;
   /** Whether a refresh token is currently redeemable. */
@@ -350,6 +352,7 @@ export async function startTokenServer(options: TokenServerOptions = {}): Promis
     tokenRequests,
     echoed,
     script: (...responses) => queue.push(...responses),
+    clearScript: () => void queue.splice(0),
     killAccessToken: (value) => void accessTokens.delete(value),
     isRefreshTokenActive: (value) => refreshTokens.get(value)?.active === true,
     isAccessTokenActive: (value) => (accessTokens.get(value)?.expiresAt ?? 0) > Date.now(),

@@ -161,10 +161,10 @@ export function tokenStoreContract(
       it('keeps a lock past its first lease when the owner extends it', async () => {
         const store = await make();
         const k = key();
-        const held = await store.acquireLock!(k, 150);
-        await sleep(80);
-        expect(await held!.extend(400)).toBe(true);
-        await sleep(120);
+        const held = await store.acquireLock!(k, 300);
+        await sleep(100);
+        expect(await held!.extend(1_000)).toBe(true);
+        await sleep(350);
         expect(await store.acquireLock!(k, 5_000)).toBeNull();
         await held!.release();
       });

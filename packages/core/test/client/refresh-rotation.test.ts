@@ -73,7 +73,7 @@ describe('refresh-token rotation (rule 7)', () => {
     await tokens.getTokenSet();
     const key = writes[0]!.key;
     clock += 1_800_000;
-    server.script({ delayMs: 300, passThrough: true });
+    server.script({ delayMs: 1_000, passThrough: true });
     const slow = tokens.getAccessToken();
     await new Promise((resolve) => setTimeout(resolve, 100));
     // Another process finished its own renewal first and wrote a newer set.

@@ -19,6 +19,7 @@ const expired = (): TokenSet => ({ accessToken: 'expired-token', tokenType: 'Bea
 
 let before = 0;
 beforeEach(() => {
+  server.clearScript();
   before = server.counts.token;
 });
 const requests = () => server.counts.token - before;
@@ -105,11 +106,11 @@ describe('cross-process renewal through a store with locks', () => {
 
   it('extends the lease while a slow token request is in flight, so the other process does not renew too', { timeout: 15_000 }, async () => {
     const store = memoryTokenStore();
-    const options = { store, lock: { lease: '150ms', wait: '5s' } } as const;
+    const options = { store, lock: { lease: '300ms', wait: '5s' } } as const;
     const a = createTokenManager(grant(), options);
     const b = createTokenManager(grant(), options);
     await a.set(undefined, expired());
-    server.script({ delayMs: 600, passThrough: true });
+    server.script({ delayMs: 1_000, passThrough: true });
     const first = a.getAccessToken();
     await new Promise((resolve) => setTimeout(resolve, 30));
     const second = b.getAccessToken();
