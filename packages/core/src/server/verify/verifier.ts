@@ -252,12 +252,16 @@ export function createVerifier(ctx: ServerContext, methods: VerifierMethods | un
 
   function collect(getHeader: HeaderAccessor, query: QueryAccessor | undefined, route: ChallengeOptions): Presented[] {
     const found: Presented[] = [];
-    const authorization = readSingleValue(
-      getHeader('authorization'),
-      rules('Authorization header', cfg.maxCredentialLength, route),
-    );
-    if (authorization === '') throw new InvalidRequestError('The Authorization header is empty', route);
-    if (authorization !== undefined) found.push({ type: 'authorization', ...parseAuthorization(authorization, route) });
+    // Like the API-key headers, `Authorization` is a credential only when a scheme that uses it is on:
+    // an API-key-only service behind a Basic-auth proxy must not see "two credentials".
+    if (cfg.personalTokens || cfg.accessTokens || cfg.secret) {
+      const authorization = readSingleValue(
+        getHeader('authorization'),
+        rules('Authorization header', cfg.maxCredentialLength, route),
+      );
+      if (authorization === '') throw new InvalidRequestError('The Authorization header is empty', route);
+      if (authorization !== undefined) found.push({ type: 'authorization', ...parseAuthorization(authorization, route) });
+    }
 
     const legacyOnSameHeader = cfg.legacy?.header === 'x-api-key';
     if (cfg.apiKey || legacyOnSameHeader) {
@@ -370,7 +374,11 @@ export function createVerifier(ctx: ServerContext, methods: VerifierMethods | un
   return {
     async verify(getHeader, options = {}) {
       if (typeof getHeader !== 'function') throw new ConfigError('`verify` needs a header accessor function');
-      const allow = options.allow;
+      options ??= {};
+      const { allow, scopes: required } = options;
+      if ((allow !== undefined && !Array.isArray(allow)) || (required !== undefined && !Array.isArray(required))) {
+        throw new ConfigError('`allow` and `scopes` must be arrays');
+      }
       const isAllowed = (m: AuthMethod) => enabled.has(m) && (allow ? allow.includes(m) : cfg.defaultAllow.has(m));
       const first = CHALLENGE_ORDER.find(isAllowed);
       const route = first ? challenges[first] : challenges.access_token;
@@ -383,7 +391,6 @@ export function createVerifier(ctx: ServerContext, methods: VerifierMethods | un
       if (found.length === 1) principal = await fromPresented(found[0]!, isAllowed, route);
       else if (cfg.cookie && isAllowed('cookie')) principal = await fromCookie(getHeader, options, route);
       else throw new MissingCredentialsError(undefined, route);
-      const required = options.scopes;
       if (required && required.length > 0 && !hasScopes(principal, required)) {
         throw new InsufficientScopeError(undefined, { ...challenges[principal.method], scope: required.join(' ') });
       }

@@ -34,7 +34,7 @@ describe('API key: X-API-KEY + X-BUSINESS-ID + X-USER-ID (seed 000)', () => {
   });
 
   it('gives unknown key, junk, wrong business, wrong user, missing ids, revoked, expired and deleted user one identical answer', async () => {
-    const s = await withKey({ methods: { apiKey: true }, core: { } });
+    const s = await withKey({ methods: { apiKey: true } });
     const expiring = await s.managers.apiKeys.create({
       name: 'short',
       userId: 'api-user',
@@ -129,6 +129,12 @@ describe('API key: X-API-KEY + X-BUSINESS-ID + X-USER-ID (seed 000)', () => {
     const { secret } = await s.managers.apiKeys.create({ name: 'k', userId: 'u', businessId: 'b', scopes: ['x'] });
     const p = await s.verifier.verify(headers({ 'x-api-key': secret, 'x-business-id': 'b', 'x-user-id': 'u' }));
     expect(p.scopes).toEqual(['x']);
+  });
+
+  it('with only API keys enabled, ignores an Authorization header (e.g. from a Basic-auth proxy)', async () => {
+    const s = await withKey({ methods: { apiKey: true } });
+    const h = headers({ authorization: 'Basic dXNlcjpwYXNz', 'x-api-key': s.secret, 'x-business-id': 'biz-1', 'x-user-id': 'api-user' });
+    await expect(s.verifier.verify(h)).resolves.toMatchObject({ method: 'api_key' });
   });
 
   it('puts the configured realm in every challenge', async () => {
