@@ -1,1 +1,19 @@
-export {};
+/**
+ * `@auth/redis-store`: Redis for `@auth/core` when one process is not enough.
+ *
+ * - Client side: {@link redisTokenStore}, a shared token cache with cross-process single-flight renewal.
+ * - Server side: {@link redisInvalidationBus}, revocation fan-out to every process's verification cache.
+ *
+ * @example
+ * ```ts
+ * import { Redis } from 'ioredis';
+ * import { redisInvalidationBus, redisTokenStore } from '@auth/redis-store';
+ *
+ * const redis = new Redis(process.env.REDIS_URL!, { maxRetriesPerRequest: 1 });
+ * const store = redisTokenStore({ redis });            // createTokenManager(grant, { store })
+ * const invalidation = redisInvalidationBus({ redis }); // createAuthServer({ ..., invalidation })
+ * ```
+ *
+ * @module
+ */
+export { type RedisTokenStore, type RedisTokenStoreOptions, redisTokenStore } from './redis-token-store.js';
