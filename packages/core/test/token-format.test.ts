@@ -42,6 +42,8 @@ describe('sealer', () => {
     expect(s.unseal(sealed, { purpose: 'session', now: 1_000_000 + 61_000 })).toBeNull();
     const tampered = sealed.slice(0, -2) + (sealed.endsWith('A') ? 'BB' : 'AA');
     expect(s.unseal(tampered, { purpose: 'session', now: 1_000_000 })).toBeNull();
+    // Non-canonical spellings of the same bytes (an extra trailing character) must not open either.
+    expect(s.unseal(`${sealed}A`, { purpose: 'session', now: 1_000_000 })).toBeNull();
   });
 
   it('rotates keys: new key seals, old key still opens, retired key does not', () => {

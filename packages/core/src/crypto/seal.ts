@@ -63,6 +63,9 @@ export function createSealer(secrets: readonly string[], info = 'seal'): Sealer 
         const iv = Buffer.from(parts[2]!, 'base64url');
         const data = Buffer.from(parts[3]!, 'base64url');
         if (iv.length !== 12 || data.length < 17) return null;
+        // Base64url decoding ignores trailing bits and junk: accept only the one canonical spelling,
+        // so a value that differs from what we sealed never opens.
+        if (iv.toString('base64url') !== parts[2] || data.toString('base64url') !== parts[3]) return null;
         const decipher = createDecipheriv('aes-256-gcm', key.key, iv);
         decipher.setAAD(Buffer.from(purpose));
         decipher.setAuthTag(data.subarray(data.length - 16));
