@@ -1,0 +1,150 @@
+import { type AppliedCredential, ConfigError, type CredentialSource } from '@auth/core';
+import type { AxiosInstance, AxiosResponse, InternalAxiosRequestConfig } from 'axios';
+import { allowedOrigins, resolveUrl } from './origin-allow-list.js';
+import { redactCredential } from './redact-config.js';
+import { guardRedirects } from './redirect-guard.js';
+import { isReplayableBody } from './replayable-body.js';
+import './request-config.js';
+import { issueTicket, takeTicket } from './retry-ticket.js';
+
+/** Options for {@link attach}. */
+export interface AttachOptions {
+  /**
+   * Origins (`https://api.example.com`) whose requests get the credential; requests elsewhere are
+   * sent untouched. Default: the origin of the instance's `baseURL`. Required when the instance has no
+   * `baseURL`: the credential is never sent to every origin by default.
+   */
+  origins?: readonly string[];
+  /** Delegated tokens: the user or session every request acts for. Per request: `authSubject`. */
+  subject?: string;
+}
+
+/** What {@link attach} returns. */
+export interface AttachedAuth {
+  /** Remove both interceptors. Requests already in flight finish as they started. Idempotent. */
+  eject(): void;
+}
+
+/** What a sent request carried, to renew by the rejected value and to stop after one retry. */
+interface Sent {
+  credential: AppliedCredential;
+  retried: boolean;
+}
+
+/**
+ * Authenticate every request of an axios instance with a credential source from `@auth/core`.
+ *
+ * - A request interceptor applies the source's headers (and query parameter, for query-style API
+ *   keys) to requests whose origin is allowed (see {@link AttachOptions.origins}).
+ * - A response interceptor handles 401 (only 401): it calls `source.renew(rejected)`, the core's
+ *   single flight deduplicated by the rejected credential, so every request rejected with the same
+ *   token (even one sent before the renewal began) waits for one renewal, then retries once with the
+ *   new credential. A second 401 is surfaced. Static sources never renew. Stream bodies are not
+ *   retried. A failed renewal rejects the waiting requests with the core's typed error.
+ * - On a redirect to another origin the credential is removed (Node http adapter).
+ *
+ * @example
+ * ```ts
+ * import axios from 'axios';
+ * import { attach, clientCredentials, createTokenManager } from '@auth/axios';
+ *
+ * const api = axios.create({ baseURL: 'https://api.example.com' });
+ * const tokens = createTokenManager(
+ *   clientCredentials({ tokenEndpoint: 'https://api.example.com/oauth2/token', clientId, clientSecret }),
+ * );
+ * const auth = attach(api, tokens);
+ * const { data } = await api.get('/v1/users');
+ * auth.eject();
+ * ```
+ */
+export function attach(instance: AxiosInstance, source: CredentialSource, options: AttachOptions = {}): AttachedAuth {
+  if (!instance?.interceptors || typeof instance.request !== 'function') {
+    throw new ConfigError('attach: the first argument must be an axios instance');
+  }
+  if (!source || typeof source.credential !== 'function' || typeof source.renew !== 'function') {
+    throw new ConfigError('attach: the second argument must be a credential source from @auth/core');
+  }
+  const origins = allowedOrigins(options.origins, instance.defaults.baseURL);
+  const sent = new WeakMap<InternalAxiosRequestConfig, Sent>();
+
+  function targetOrigin(config: InternalAxiosRequestConfig): string | undefined {
+    try {
+      const { baseURL, url, allowAbsoluteUrls } = config;
+      return resolveUrl(instance.getUri({ baseURL, url, allowAbsoluteUrls }))?.origin;
+    } catch {
+      return undefined;
+    }
+  }
+
+  async function authenticateRequest(config: InternalAxiosRequestConfig): Promise<InternalAxiosRequestConfig> {
+    const renewed = takeTicket(config);
+    if (config.skipAuth === true) return config;
+    const origin = targetOrigin(config);
+    if (origin === undefined || !origins.has(origin)) return config;
+    const subject = config.authSubject ?? options.subject;
+    const credential = renewed ?? (await source.credential(subject === undefined ? {} : { subject }));
+    for (const [name, value] of Object.entries(credential.headers)) config.headers.set(name, value);
+    const query = Object.entries(credential.query);
+    if (query.length > 0) {
+      // A copy: the caller's params object may be shared between requests.
+      const params: unknown = config.params;
+      if (params instanceof URLSearchParams) {
+        const copy = new URLSearchParams(params);
+        for (const [name, value] of query) copy.set(name, value);
+        config.params = copy;
+      } else {
+        config.params = { ...(params as object | undefined), ...credential.query };
+      }
+    }
+    config.beforeRedirect = guardRedirects(config.beforeRedirect, credential, origin);
+    sent.set(config, { credential, retried: renewed !== undefined });
+    return config;
+  }
+
+  /** The retried request's outcome, or `undefined` when the original outcome stands. */
+  async function renewAndRetry(
+    config: InternalAxiosRequestConfig | undefined,
+    status: number | undefined,
+  ): Promise<AxiosResponse | undefined> {
+    const state = config ? sent.get(config) : undefined;
+    if (!config || !state) return undefined;
+    if (status !== 401 || state.retried || !source.renewable || !isReplayableBody(config.data)) {
+      redactCredential(config, state.credential);
+      return undefined;
+    }
+    // Throws the core's typed error (OAuthError, ReauthenticationRequiredError...) to every waiter.
+    const renewed = await source.renew(state.credential);
+    if (!renewed) {
+      redactCredential(config, state.credential);
+      return undefined;
+    }
+    issueTicket(config, renewed);
+    return instance.request(config);
+  }
+
+  async function renewOnUnauthorizedResponse(response: AxiosResponse): Promise<AxiosResponse> {
+    // Reached only when validateStatus accepts 401: the caller still gets one renewal and retry.
+    if (response.status !== 401) return response;
+    return (await renewAndRetry(response.config, response.status)) ?? response;
+  }
+
+  async function renewOnUnauthorizedError(error: unknown): Promise<AxiosResponse> {
+    if ((error as { isAxiosError?: unknown } | null)?.isAxiosError !== true) throw error;
+    const { config, response } = error as { config?: InternalAxiosRequestConfig; response?: AxiosResponse };
+    const retried = await renewAndRetry(config, response?.status);
+    if (retried === undefined) throw error;
+    return retried;
+  }
+
+  const requestId = instance.interceptors.request.use(authenticateRequest);
+  const responseId = instance.interceptors.response.use(renewOnUnauthorizedResponse, renewOnUnauthorizedError);
+  let ejected = false;
+  return {
+    eject() {
+      if (ejected) return;
+      ejected = true;
+      instance.interceptors.request.eject(requestId);
+      instance.interceptors.response.eject(responseId);
+    },
+  };
+}
