@@ -17,3 +17,8 @@
  * @module
  */
 export { type RedisTokenStore, type RedisTokenStoreOptions, redisTokenStore } from './redis-token-store.js';
+export {
+  type RedisInvalidationBus,
+  type RedisInvalidationBusOptions,
+  redisInvalidationBus,
+} from './redis-invalidation-bus.js';
