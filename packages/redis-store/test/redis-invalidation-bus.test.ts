@@ -91,6 +91,8 @@ describe('redisInvalidationBus', () => {
     let rejected = false;
     const deadline = Date.now() + 1_000;
     while (!rejected && Date.now() < deadline) {
+      // A cache hit resolves in microtasks only: yield to I/O so the pub/sub message can arrive.
+      await new Promise((r) => setTimeout(r, 1));
       rejected = await b.verify(get).then(
         () => false,
         (e) => e instanceof InvalidTokenError,
