@@ -1,3 +1,5 @@
 export * from './client-token-server.js';
 export * from './client-token-store-contract.js';
 export { type AuthStoreFixture, describeAuthStoreContract } from './auth-store-contract.js';
+export * from './adapter-fixture.js';
+export * from './adapter-cases.js';
