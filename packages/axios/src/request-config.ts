@@ -8,7 +8,7 @@ import type {} from 'axios';
 
 declare module 'axios' {
   // The type parameters must match axios's own declaration exactly (axios >= 1.19 has `<D, P>`).
-  // biome-ignore lint/correctness/noUnusedVariables: required for declaration merging
+  // biome-ignore lint/suspicious/noExplicitAny: declaration merging requires axios's own defaults
   interface AxiosRequestConfig<D = any, P = any> {
     /**
      * `true`: send this request without the credential and never renew for it (for example a call to

@@ -5,6 +5,8 @@ import type { AddressInfo } from 'node:net';
 export interface ApiHit {
   method: string;
   path: string;
+  /** Path and query as sent. */
+  target: string;
   headers: IncomingHttpHeaders;
 }
 
@@ -58,7 +60,7 @@ export async function startApiServer(options: ApiServerOptions = {}): Promise<Ap
 
   const server = createServer((req, res) => {
     const url = new URL(req.url ?? '/', origin);
-    hits.push({ method: req.method ?? 'GET', path: url.pathname, headers: req.headers });
+    hits.push({ method: req.method ?? 'GET', path: url.pathname, target: req.url ?? '', headers: req.headers });
     const answer = () => (authorize(req.headers, url) ? json(res, 200, { ok: true }) : json(res, 401, { error: 'invalid_token' }));
     const run = async () => {
       switch (url.pathname) {
@@ -135,7 +137,7 @@ export async function startApiServer(options: ApiServerOptions = {}): Promise<Ap
     close: () =>
       new Promise<void>((resolve) => {
         for (const release of barrier) release();
-        gate?.waiting.forEach((resume) => resume());
+        for (const resume of gate?.waiting ?? []) resume();
         server.closeAllConnections();
         server.close(() => resolve());
       }),
