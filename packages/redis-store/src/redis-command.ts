@@ -11,8 +11,11 @@ import type { Redis } from 'ioredis';
 /** An {@link AuthError} subclass constructor (`StoreError`, `LockError`). */
 export type AuthErrorClass = new (message: string, options?: { cause?: unknown }) => AuthError;
 
-/** Default bound on one Redis round trip. Redis answers in well under a millisecond when healthy. */
-export const DEFAULT_COMMAND_TIMEOUT_MS = 2000;
+/**
+ * Default bound on one Redis round trip. Redis answers in well under a millisecond when healthy; the
+ * margin is for a busy client process, whose own event loop delays reading replies.
+ */
+export const DEFAULT_COMMAND_TIMEOUT_MS = 5000;
 
 /**
  * A copy of a client error that keeps its name and message only: ioredis errors carry the command and

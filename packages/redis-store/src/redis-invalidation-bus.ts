@@ -21,7 +21,7 @@ export interface RedisInvalidationBusOptions {
   redis: Redis;
   /** Pub/sub channel shared by every process of one deployment. Default `auth:invalidation`. */
   channel?: string;
-  /** Bound on subscribing and on each publish. Default `'2s'`. */
+  /** Bound on subscribing and on each publish. Default `'5s'`. */
   commandTimeout?: Duration;
   /**
    * Told about publishes and subscriptions that failed (a `StoreError`, no secrets). Default: ignored,

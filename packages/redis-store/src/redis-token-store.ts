@@ -32,7 +32,7 @@ export interface RedisTokenStoreOptions {
   redis: Redis;
   /** Prefix of every key and channel. Default `auth:`. */
   prefix?: string;
-  /** Longest wait for one Redis round trip before a `StoreError` / `LockError`. Default `'2s'`. */
+  /** Longest wait for one Redis round trip before a `StoreError` / `LockError`. Default `'5s'`. */
   commandTimeout?: Duration;
   /**
    * Expire token sets this long after their last write, so abandoned subjects do not stay forever.
