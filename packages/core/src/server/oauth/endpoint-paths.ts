@@ -19,6 +19,8 @@ export interface EndpointPaths {
   match(pathname: string): RouteName | null;
   /** The absolute public URL of an endpoint. */
   url(route: RouteName): string;
+  /** Every pathname served as the issuer advertises it (base path included), for adapters that register routes. */
+  served: readonly string[];
 }
 
 /** Build the matcher. `enabled` lists the endpoints actually served (JWKS only with JWTs, etc.). */
@@ -26,12 +28,17 @@ export function createEndpointPaths(issuer: string, options: ResolvedOAuthOption
   const origin = new URL(issuer).origin;
   const issuerPath = new URL(issuer).pathname.replace(/\/$/, '');
   const table = new Map<string, RouteName>();
+  const served: string[] = [];
   for (const route of enabled) {
     const path = options.paths[route];
     table.set(path, route);
     table.set(options.basePath + path, route);
+    served.push(options.basePath + path);
   }
-  if (issuerPath && enabled.includes('metadata')) table.set(options.paths.metadata + issuerPath, 'metadata');
+  if (issuerPath && enabled.includes('metadata')) {
+    table.set(options.paths.metadata + issuerPath, 'metadata');
+    if (!served.includes(options.paths.metadata + issuerPath)) served.push(options.paths.metadata + issuerPath);
+  }
   return {
     match(pathname) {
       const p = pathname.length > 1 && pathname.endsWith('/') ? pathname.slice(0, -1) : pathname;
@@ -40,5 +47,6 @@ export function createEndpointPaths(issuer: string, options: ResolvedOAuthOption
     url(route) {
       return origin + options.basePath + options.paths[route];
     },
+    served: Object.freeze(served),
   };
 }

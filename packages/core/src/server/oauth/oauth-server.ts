@@ -44,6 +44,12 @@ export interface OAuthServer {
   /** Whether `pathname` addresses one of the endpoints, so adapters can mount the handler and fall through. */
   matches(pathname: string): boolean;
   /**
+   * Every pathname the server answers as the issuer advertises it (base path included, plus the RFC 8414
+   * metadata location for issuers with a path), for adapters whose framework registers routes by path
+   * (Fastify, Nest). Each one `matches`.
+   */
+  readonly paths: readonly string[];
+  /**
    * The principal of a valid access token issued here (`method: 'access_token'`, `credentialId` = token
    * family), or null for anything else: malformed, unknown, expired, revoked, or a refresh token.
    */
@@ -142,6 +148,7 @@ export function createOAuthServer(ctx: ServerContext, options: OAuthServerOption
     matches(pathname) {
       return paths.match(pathname) !== null;
     },
+    paths: paths.served,
     verifyAccessToken(token) {
       return verifyAccessToken(ctx, jwt, token);
     },
