@@ -1,0 +1,50 @@
+/**
+ * Mounting the core's OAuth 2.0 authorization server in an Express app.
+ *
+ * @module
+ */
+import { type AuthServer, ConfigError, type OAuthServer } from '@auth/core';
+import type { NextFunction, Request, RequestHandler, Response } from 'express';
+import { pathnameOf } from './request-path.js';
+import { sendAuthError } from './send-auth-error.js';
+import { toWebRequest } from './web-request.js';
+import { sendWebResponse } from './web-response.js';
+
+/**
+ * Serve the authorization server's endpoints (`/oauth/authorize`, `/oauth/token`, `/oauth/revoke`,
+ * `/oauth/introspect`, `/.well-known/oauth-authorization-server`, JWKS, the built-in login and consent
+ * pages) and pass every other request on. Form bodies work whether or not the app already ran
+ * `express.urlencoded()`; `Set-Cookie` headers and redirects are sent as the core answers them.
+ *
+ * Mount it at the app's root (paths then match under the issuer's base path), or under a prefix that the
+ * core's bare paths follow (`app.use('/auth', authorizationServer(auth))` serves `/auth/oauth/token`).
+ *
+ * @example
+ * ```ts
+ * const app = express();
+ * app.use(authorizationServer(auth));
+ * app.listen(3000);
+ * ```
+ */
+export function authorizationServer(auth: Pick<AuthServer, 'oauth'> | OAuthServer): RequestHandler {
+  const oauth: OAuthServer | undefined = 'oauth' in auth ? auth.oauth : auth;
+  if (!oauth || typeof oauth.handle !== 'function' || typeof oauth.matches !== 'function') {
+    throw new ConfigError('authorizationServer: pass the auth server (createAuthServer) or its `oauth`');
+  }
+  return function authorizationServer(req: Request, res: Response, next: NextFunction): void {
+    const original = req.originalUrl ?? req.url;
+    // The full path first (issuer base path included), then the path below this middleware's mount point.
+    const url = oauth.matches(pathnameOf(original)) ? original : oauth.matches(pathnameOf(req.url)) ? req.url : null;
+    if (url === null) return next();
+    let parts: ReturnType<typeof toWebRequest>;
+    try {
+      parts = toWebRequest(req, url);
+    } catch (err) {
+      return sendAuthError(res, err);
+    }
+    oauth
+      .handle(parts.request, { body: parts.body })
+      .then((response) => sendWebResponse(res, response, req.method))
+      .catch(next);
+  };
+}
