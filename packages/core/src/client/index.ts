@@ -31,3 +31,4 @@ export { memoryTokenStore, type MemoryTokenStoreOptions } from './memory-token-s
 export { createTokenManager, type TokenManager, type TokenManagerOptions } from './token-manager.js';
 export { authFetch, type AuthenticatedFetch, type AuthFetchOptions } from './auth-fetch.js';
 export { parseRetryAfter, retryDelay } from './retry-delay.js';
+export * from './sign-in/index.js';
