@@ -80,6 +80,17 @@ describe('attach: renewal on 401 through the token manager', () => {
     expect(fx.tokenServer.counts.token).toBe(3);
   });
 
+  it('a failing first token request rejects with the typed core error before anything is sent', async () => {
+    const api = axios.create({ baseURL: fx.api.url });
+    attach(api, fx.tokens);
+    fx.tokenServer.script({ status: 400, body: { error: 'invalid_scope', error_description: 'scope not allowed' } });
+    const error = await api.get('/data').catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(OAuthError);
+    expect((error as OAuthError).status).toBe(400);
+    expect(fx.api.hits).toHaveLength(0);
+    expect((await api.get('/data')).status).toBe(200);
+  });
+
   it('a 401 after a fresh token is surfaced once, never looped', async () => {
     const { api, first } = await warmUp();
     const error = await api.get('/always-401').catch((e: unknown) => e);
