@@ -1,0 +1,32 @@
+import type { AuthServer, SignIn } from '@auth/core';
+
+/**
+ * Options of `AuthModule.forRoot()` (or what the `forRootAsync()` factory returns).
+ *
+ * @example
+ * ```ts
+ * const options: AuthModuleOptions = { server: createAuthServer({ ... }), authorizationServer: true };
+ * ```
+ */
+export interface AuthModuleOptions {
+  /** The server half: `createAuthServer(...)` from `@auth/core`. Injected as `AUTH_SERVER`. */
+  server: AuthServer;
+  /**
+   * Serve the OAuth 2.0 authorization server (`server.oauth`: authorize, token, revoke, introspect,
+   * metadata, JWKS, built-in login and consent) at the paths it matches. Default `false`.
+   */
+  authorizationServer?: boolean;
+  /**
+   * Sign users in to another API: `createSignIn(...)` from `@auth/core`. Its login, callback, logout and
+   * session routes are served, and it is injected as `AUTH_SIGN_IN` (`@InjectSignIn()`).
+   */
+  signIn?: SignIn;
+}
+
+/** Options decided when the module is imported, even with `forRootAsync()`. */
+export interface AuthModuleExtras {
+  /** Make `AUTH_SERVER`, `AUTH_SIGN_IN` and `AuthGuard`'s dependencies visible to every module. Default `false`. */
+  isGlobal?: boolean;
+  /** Register `AuthGuard` as a global guard (`APP_GUARD`): every route protected unless `@Public()`. Default `false`. */
+  globalGuard?: boolean;
+}
