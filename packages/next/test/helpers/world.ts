@@ -15,13 +15,15 @@ export interface World {
   auth: AuthServer;
   nextAuth: NextAuth;
   browser: Browser;
+  /** `Authorization: Basic` of the app's OAuth client at the provider. */
+  clientBasic: string;
   /** Server-to-server fetch into the provider (what the grant and `nextAuth.fetch` use). */
   providerFetch: typeof fetch;
   /** Refresh-token grants the token endpoint received. */
   refreshCount(): number;
   /** Token endpoint requests of any grant. */
   tokenRequests(): string[];
-  /** Move the app's clock (sessions, seals, token expiry). */
+  /** Move the clock of the provider and the app (token expiry, refresh grace, sessions, seals). */
   advance(ms: number): void;
   /** Start login at the app and sign in on the provider's login page; returns the provider's form_post page. */
   signInWithBrowser(returnTo?: string): Promise<Response>;
@@ -29,8 +31,12 @@ export interface World {
 }
 
 export async function createWorld(): Promise<World> {
+  // One clock for both sides: advancing it expires access tokens and closes the refresh grace window.
+  let offset = 0;
+  const now = () => Date.now() + offset;
   const auth = createAuthServer({
     issuer: PROVIDER,
+    now,
     store: memoryAuthStore(),
     secrets: ['provider-secret-0123456789-abcdefghijklmnop'],
     methods: { bearer: true },
@@ -72,8 +78,6 @@ export async function createWorld(): Promise<World> {
   const providerFetch = (async (input: string | URL | Request, init?: RequestInit) =>
     providerDispatch(new Request(input, init))) as typeof fetch;
 
-  let offset = 0;
-  const now = () => Date.now() + offset;
   const nextAuth = createNextAuth({
     grant: authorizationCode({
       issuer: PROVIDER,
@@ -124,6 +128,7 @@ export async function createWorld(): Promise<World> {
     nextAuth,
     browser,
     providerFetch,
+    clientBasic: `Basic ${Buffer.from(`${encodeURIComponent(client.clientId)}:${encodeURIComponent(clientSecret)}`).toString('base64')}`,
     refreshCount: () => refreshes,
     tokenRequests: () => [...grants],
     advance(ms) {
