@@ -40,7 +40,12 @@ describe('redisTokenStore with Redis unreachable', () => {
   it('fails reads and writes with StoreError within commandTimeout, even with ioredis default retries', async () => {
     const store = redisTokenStore({ redis: await closedPortClient(), commandTimeout: '300ms' });
     const secretSet = { accessToken: 'at_do_not_leak', tokenType: 'Bearer' as const, expiresAt: null, obtainedAt: 0 };
-    for (const op of [() => store.get('k'), () => store.compareAndSet('k', secretSet, null), () => store.delete('k')]) {
+    const ops: Array<() => Promise<unknown>> = [
+      () => store.get('k'),
+      () => store.compareAndSet('k', secretSet, null),
+      () => store.delete('k'),
+    ];
+    for (const op of ops) {
       const { error, ms } = await timed(op);
       expect(error).toBeInstanceOf(StoreError);
       expect(ms).toBeLessThan(1_000);

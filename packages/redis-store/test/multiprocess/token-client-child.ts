@@ -5,7 +5,7 @@
  */
 import { monitorEventLoopDelay } from 'node:perf_hooks';
 import { createInterface } from 'node:readline';
-import { createTokenManager, passwordGrant } from '@auth/core';
+import { createTokenManager, type Duration, passwordGrant } from '@auth/core';
 import { Redis } from 'ioredis';
 import { redisTokenStore } from '../../src/index.js';
 
@@ -13,7 +13,7 @@ interface RunCommand {
   type: 'run';
   prefix: string;
   callers: number;
-  lease: string;
+  lease: Duration;
 }
 
 const env = process.env;

@@ -10,7 +10,15 @@
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { Readable } from 'node:stream';
-import { type AuthServer, type AuthStore, createAuthServer, errorResponse, type InvalidationBus } from '@auth/core';
+import {
+  type AuthServer,
+  type AuthStore,
+  createAuthServer,
+  type Duration,
+  errorResponse,
+  type InvalidationBus,
+  type VerifierMethods,
+} from '@auth/core';
 import { postgresAuthStore, sqliteAuthStore } from '../../src/index.js';
 
 const env = process.env;
@@ -30,8 +38,8 @@ const shared = {
   pepper: env.AUTH_PEPPER,
   accounts: { permissions: async () => ['read', 'write'] },
 };
-const cacheTtl = env.CACHE_TTL ?? '30s';
-const methods = { apiKey: true, bearer: true, cache: { ttl: cacheTtl }, lastUsedFlushInterval: '1h' };
+const cacheTtl = (env.CACHE_TTL ?? '30s') as Duration;
+const methods: VerifierMethods = { apiKey: true, bearer: true, cache: { ttl: cacheTtl }, lastUsedFlushInterval: '1h' };
 const local = createAuthServer({ ...shared, methods });
 let bus: (InvalidationBus & { ready?: Promise<void> }) | undefined;
 let withBus: AuthServer | undefined;
