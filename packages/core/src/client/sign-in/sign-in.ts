@@ -56,6 +56,13 @@ export interface SignIn {
   /** The session of a request, or null when not signed in (absent, tampered, expired or logged-out cookie). */
   getSession(cookies: CookieSource): Promise<SignInSession | null>;
   /**
+   * Whether the request carries an intact, unexpired session cookie of this app, checked with the
+   * sealing secrets alone (no store call): cheap enough for edge-of-app redirects (a Next.js proxy).
+   * A session signed out elsewhere still passes until its cookie expires; use {@link SignIn.getSession}
+   * where it matters.
+   */
+  hasSessionCookie(cookies: CookieSource): boolean;
+  /**
    * A valid access token for the request's session, refreshed if needed (one refresh per session at a
    * time, rotated refresh token stored before anyone sees the new access token). Rejects with
    * `ReauthenticationRequiredError` (401) when not signed in or when the refresh token is no longer
@@ -322,6 +329,7 @@ export function createSignIn(options: SignInOptions): SignIn {
     },
     paths: { ...routes },
     getSession: (source) => sessionOf(cookieHeaderOf(source)),
+    hasSessionCookie: (source) => cookies.readSession(cookieHeaderOf(source)) !== null,
     async getAccessToken(source) {
       const session = await requireSession(source);
       return withSession(session.sessionId, () => tokens.getAccessToken(session.sessionId));
