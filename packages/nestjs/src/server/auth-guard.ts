@@ -67,9 +67,10 @@ export class AuthGuard implements CanActivate {
   /** Merge the decorators' metadata of the handler and its controller. */
   protected getRequirements(context: ExecutionContext): AuthRouteRequirements {
     const targets = [context.getHandler(), context.getClass()];
+    const outerFirst = [context.getClass(), context.getHandler()];
     return {
       public: this.reflector.getAllAndOverride<boolean | undefined>(PUBLIC_METADATA, targets) === true,
-      scopes: [...new Set(this.reflector.getAllAndMerge<string[]>(SCOPES_METADATA, targets) ?? [])],
+      scopes: [...new Set(this.reflector.getAllAndMerge<string[]>(SCOPES_METADATA, outerFirst) ?? [])],
       allow: this.reflector.getAllAndOverride<AuthMethod[] | undefined>(ALLOW_METADATA, targets),
     };
   }
