@@ -1,7 +1,6 @@
-import { CsrfError, InvalidRequestError, type Principal } from '@auth/core';
+import { type AuthMethod, CsrfError, InvalidRequestError, type Principal } from '@auth/core';
 import {
   type AdapterHarness,
-  type AuthMethod,
   createAdapterFixture,
   describeAdapterCases,
   FIXTURE_ROUTES,
