@@ -1,5 +1,6 @@
-import type { AuthServer } from '@auth/core';
+import type { AuthServer, Principal } from '@auth/core';
 import type { FastifyReply, FastifyRequest } from 'fastify';
+import type { RouteAuthRequirements } from './route-config.js';
 import { sendAuthError } from './send-error.js';
 
 /**
@@ -8,36 +9,45 @@ import { sendAuthError } from './send-error.js';
  */
 export type AuthenticateHook = (request: FastifyRequest, reply: FastifyReply) => Promise<FastifyReply | undefined>;
 
+/** Verifies a request with the core against a route's requirements; rejects with the core's errors. */
+export type RequestVerifier = (request: FastifyRequest, requirements: RouteAuthRequirements | undefined) => Promise<Principal>;
+
 function single(value: unknown): string | readonly string[] | undefined {
   if (typeof value === 'string') return value;
   if (Array.isArray(value) && value.every((v) => typeof v === 'string')) return value as string[];
   return undefined;
 }
 
-/**
- * Build the hook for `auth`. It reads the route's `config.auth`, verifies the request with the core and
- * sets `request.auth`, or replies with the core's error response.
- */
-export function createAuthenticate(auth: AuthServer): AuthenticateHook {
+/** Translate a Fastify request into the core's `verify(getHeader, options)` call. */
+export function createRequestVerifier(auth: AuthServer): RequestVerifier {
   const csrfField = auth.sessions.csrfField;
+  return function verifyRequest(request, requirements) {
+    const query = request.query as Record<string, unknown> | null | undefined;
+    const body = request.body as Record<string, unknown> | null | undefined;
+    const csrf = body && typeof body === 'object' ? body[csrfField] : undefined;
+    return auth.verify((name) => request.headers[name], {
+      httpMethod: request.method,
+      scopes: requirements?.scopes,
+      allow: requirements?.allow,
+      query: (name) => (query && typeof query === 'object' ? single(query[name]) : undefined),
+      csrfToken: typeof csrf === 'string' ? csrf : undefined,
+    });
+  };
+}
+
+/**
+ * Build the hook: it reads the route's `config.auth`, sets `request.auth`, or replies with the core's
+ * error response.
+ */
+export function createAuthenticate(verifyRequest: RequestVerifier): AuthenticateHook {
   return async function authenticate(request, reply) {
     // Already done by an earlier hook (global hook plus a route-level one), or nothing to protect:
     // a public route, or an unknown path that must stay a 404.
     if (request.auth !== null || request.is404) return undefined;
     const config = request.routeOptions.config.auth;
     if (config === false) return undefined;
-    const requirements = typeof config === 'object' ? config : undefined;
-    const query = request.query as Record<string, unknown> | null | undefined;
-    const body = request.body as Record<string, unknown> | null | undefined;
-    const csrf = body && typeof body === 'object' ? body[csrfField] : undefined;
     try {
-      request.auth = await auth.verify((name) => request.headers[name], {
-        httpMethod: request.method,
-        scopes: requirements?.scopes,
-        allow: requirements?.allow,
-        query: (name) => (query && typeof query === 'object' ? single(query[name]) : undefined),
-        csrfToken: typeof csrf === 'string' ? csrf : undefined,
-      });
+      request.auth = await verifyRequest(request, typeof config === 'object' ? config : undefined);
       return undefined;
     } catch (error) {
       return sendAuthError(reply, error);

@@ -1,5 +1,5 @@
 import { OAuthError } from '@auth/core';
-import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest, HTTPMethods, RouteOptions } from 'fastify';
+import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest, HTTPMethods } from 'fastify';
 import type { RouteAuthConfig } from './route-config.js';
 import { literalRoutePath } from './route-path.js';
 import { sendAuthError } from './send-error.js';
@@ -20,10 +20,13 @@ export interface WebRoutes {
   name: string;
   /** Literal paths from the core. */
   paths: readonly string[];
+  /**
+   * A base path whose whole subtree goes to the handler when `matches` says so; other paths under it
+   * fall through to the host's 404 handler.
+   */
+  subtree?: { basePath: string; matches(pathname: string): boolean };
   /** What the paths are, for configuration errors. */
   what: string;
-  /** Hooks to run before the handler (authentication for management routes). */
-  preHandler?: RouteOptions['preHandler'];
   /** The route's `config.auth`: `false` for routes that must be public whatever the global hook does. */
   auth: RouteAuthConfig;
   handle(parts: WebRequestParts, request: FastifyRequest): Promise<Response>;
@@ -52,6 +55,10 @@ function renderRouteError(this: FastifyInstance, error: FastifyError, _request: 
  */
 export function mountWebRoutes(fastify: FastifyInstance, routes: WebRoutes): void {
   const paths = routes.paths.map((p) => literalRoutePath(p, routes.what));
+  if (routes.subtree) {
+    const base = routes.subtree.basePath === '/' ? '' : routes.subtree.basePath;
+    paths.push(`${base === '' ? '' : literalRoutePath(base, routes.what)}/*`);
+  }
   const plugin = async (child: FastifyInstance) => {
     if (!child.hasContentTypeParser(FORM)) {
       child.addContentTypeParser(FORM, { parseAs: 'string' }, function rawFormBody(_request, body, done) {
@@ -64,8 +71,8 @@ export function mountWebRoutes(fastify: FastifyInstance, routes: WebRoutes): voi
         method: METHODS,
         url,
         config: { auth: routes.auth },
-        ...(routes.preHandler ? { preHandler: routes.preHandler } : {}),
         async handler(request, reply) {
+          if (routes.subtree && !routes.subtree.matches(request.url.split('?', 1)[0]!)) return reply.callNotFound();
           let parts: WebRequestParts;
           try {
             parts = toWebRequest(request);

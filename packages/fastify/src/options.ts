@@ -1,4 +1,4 @@
-import { type AuthServer, ConfigError, type SignIn } from '@auth/core';
+import { type AuthServer, ConfigError, type ManagementHandler, type SignIn } from '@auth/core';
 
 /**
  * Options of the `@auth/fastify` plugin.
@@ -29,6 +29,11 @@ export interface FastifyAuthOptions {
   authorizationServer?: boolean;
   /** Sign users in to another API: mounts `createSignIn(...)`'s routes and `request.signIn`. */
   signIn?: SignIn;
+  /**
+   * Credential management for the signed-in user: mounts `createManagementHandler(auth, ...)` under its
+   * base path, behind authentication (whatever `protectAllRoutes` says). Off unless given.
+   */
+  management?: ManagementHandler;
 }
 
 /** Options after validation. */
@@ -38,9 +43,10 @@ export interface ResolvedFastifyAuthOptions {
   hook: 'onRequest' | 'preHandler';
   authorizationServer: boolean;
   signIn: SignIn | null;
+  management: ManagementHandler | null;
 }
 
-const KNOWN = new Set(['auth', 'protectAllRoutes', 'hook', 'authorizationServer', 'signIn']);
+const KNOWN = new Set(['auth', 'protectAllRoutes', 'hook', 'authorizationServer', 'signIn', 'management']);
 /** Options Fastify itself puts on every registration. */
 const FASTIFY_REGISTER_OPTIONS = new Set(['prefix', 'logLevel', 'logSerializers']);
 
@@ -80,11 +86,16 @@ export function resolveOptions(options: unknown): ResolvedFastifyAuthOptions {
   if (signIn !== undefined && (!signIn || !isFunction(signIn.handle) || !isFunction(signIn.getAccessToken) || !signIn.paths)) {
     throw new ConfigError('@auth/fastify: `signIn` must come from createSignIn(...) in @auth/core');
   }
+  const management = o.management as ManagementHandler | undefined;
+  if (management !== undefined && (!management || !isFunction(management.handle) || !isFunction(management.matches) || typeof management.basePath !== 'string')) {
+    throw new ConfigError('@auth/fastify: `management` must come from createManagementHandler(auth, ...) in @auth/core');
+  }
   return {
     auth,
     protectAllRoutes: optionalBoolean(o.protectAllRoutes, 'protectAllRoutes', true),
     hook,
     authorizationServer: optionalBoolean(o.authorizationServer, 'authorizationServer', false),
     signIn: signIn ?? null,
+    management: management ?? null,
   };
 }

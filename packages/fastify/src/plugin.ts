@@ -1,7 +1,7 @@
 import { ConfigError, type SignIn } from '@auth/core';
 import type { FastifyInstance, FastifyPluginAsync, RouteOptions } from 'fastify';
 import fp from 'fastify-plugin';
-import { createAuthenticate } from './authenticate.js';
+import { createAuthenticate, createRequestVerifier } from './authenticate.js';
 import './fastify-types.js';
 import { mountWebRoutes } from './mount.js';
 import { type FastifyAuthOptions, resolveOptions } from './options.js';
@@ -14,7 +14,8 @@ function signInMissing(): ConfigError {
 
 async function auth(fastify: FastifyInstance, options: FastifyAuthOptions): Promise<void> {
   const o = resolveOptions(options);
-  const authenticate = createAuthenticate(o.auth);
+  const verifyRequest = createRequestVerifier(o.auth);
+  const authenticate = createAuthenticate(verifyRequest);
 
   fastify.decorateRequest('auth', null);
   fastify.decorate('authenticate', authenticate);
@@ -54,6 +55,23 @@ async function auth(fastify: FastifyInstance, options: FastifyAuthOptions): Prom
       paths: Object.values(signIn.paths),
       auth: false,
       handle: ({ request, body }) => signIn.handle(request, { body }),
+    });
+  }
+  const management = o.management;
+  if (management) {
+    mountWebRoutes(fastify, {
+      name: 'managementRoutes',
+      what: 'management',
+      paths: [],
+      subtree: management,
+      // Public to the global hook: the route authenticates only once the path is known to be one of its
+      // own, so unknown paths under the base stay the host's 404.
+      auth: false,
+      handle: async ({ request, body }, fastifyRequest) => {
+        const principal = fastifyRequest.auth ?? (await verifyRequest(fastifyRequest, undefined));
+        fastifyRequest.auth = principal;
+        return management.handle(request, { principal, body });
+      },
     });
   }
 }
