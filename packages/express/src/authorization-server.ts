@@ -3,10 +3,11 @@
  *
  * @module
  */
-import { type AuthServer, ConfigError, type OAuthServer } from '@auth/core';
-import type { NextFunction, Request, RequestHandler, Response } from 'express';
+import { type AuthServer, ConfigError, type OAuthServer, type PreParsedBody } from '@auth/core';
+import type { NextFunction, Request as ExpressRequest, RequestHandler, Response } from 'express';
 import { pathnameOf } from './request-path.js';
 import { sendAuthError } from './send-auth-error.js';
+import { formBody } from './form-body.js';
 import { toWebRequest } from './web-request.js';
 import { sendWebResponse } from './web-response.js';
 
@@ -31,19 +32,22 @@ export function authorizationServer(auth: Pick<AuthServer, 'oauth'> | OAuthServe
   if (!oauth || typeof oauth.handle !== 'function' || typeof oauth.matches !== 'function') {
     throw new ConfigError('authorizationServer: pass the auth server (createAuthServer) or its `oauth`');
   }
-  return function authorizationServer(req: Request, res: Response, next: NextFunction): void {
+  return function authorizationServer(req: ExpressRequest, res: Response, next: NextFunction): void {
     const original = req.originalUrl ?? req.url;
     // The full path first (issuer base path included), then the path below this middleware's mount point.
     const url = oauth.matches(pathnameOf(original)) ? original : oauth.matches(pathnameOf(req.url)) ? req.url : null;
     if (url === null) return next();
-    let parts: ReturnType<typeof toWebRequest>;
+    let request: Request;
+    let body: PreParsedBody | undefined;
     try {
-      parts = toWebRequest(req, url);
+      const parts = toWebRequest(req, url);
+      request = parts.request;
+      body = formBody(parts.body);
     } catch (err) {
       return sendAuthError(res, err);
     }
     oauth
-      .handle(parts.request, { body: parts.body })
+      .handle(request, { body })
       .then((response) => sendWebResponse(res, response, req.method))
       .catch(next);
   };

@@ -27,7 +27,9 @@ export { authenticate, type AuthenticateOptions, type Verifies } from './authent
 export { authErrorHandler, type AuthErrorHandlerOptions } from './auth-error-handler.js';
 export { authorizationServer } from './authorization-server.js';
 export { signInRoutes } from './sign-in-routes.js';
+export { managementRoutes } from './management-routes.js';
 export type { RequestSignIn } from './request-sign-in.js';
 export { sendAuthError } from './send-auth-error.js';
 export { toWebRequest, type WebRequestParts } from './web-request.js';
+export { formBody } from './form-body.js';
 export { sendWebResponse } from './web-response.js';

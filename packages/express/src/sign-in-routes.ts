@@ -3,11 +3,12 @@
  *
  * @module
  */
-import { ConfigError, type SignIn } from '@auth/core';
-import type { NextFunction, Request, RequestHandler, Response } from 'express';
+import { ConfigError, type PreParsedBody, type SignIn } from '@auth/core';
+import type { NextFunction, Request as ExpressRequest, RequestHandler, Response } from 'express';
 import { pathnameOf } from './request-path.js';
 import { requestSignIn } from './request-sign-in.js';
 import { sendAuthError } from './send-auth-error.js';
+import { formBody } from './form-body.js';
 import { toWebRequest } from './web-request.js';
 import { sendWebResponse } from './web-response.js';
 
@@ -32,18 +33,21 @@ export function signInRoutes(signIn: SignIn): RequestHandler {
   if (!signIn || typeof signIn.handle !== 'function' || typeof signIn.matches !== 'function') {
     throw new ConfigError('signInRoutes: pass the result of createSignIn(...)');
   }
-  return function signInRoutes(req: Request, res: Response, next: NextFunction): void {
+  return function signInRoutes(req: ExpressRequest, res: Response, next: NextFunction): void {
     req.signIn = requestSignIn(signIn, req.headers.cookie);
     const url = req.originalUrl ?? req.url;
     if (!signIn.matches(pathnameOf(url))) return next();
-    let parts: ReturnType<typeof toWebRequest>;
+    let request: Request;
+    let body: PreParsedBody | undefined;
     try {
-      parts = toWebRequest(req, url);
+      const parts = toWebRequest(req, url);
+      request = parts.request;
+      body = formBody(parts.body);
     } catch (err) {
       return sendAuthError(res, err);
     }
     signIn
-      .handle(parts.request, { body: parts.body })
+      .handle(request, { body })
       .then((response) => sendWebResponse(res, response, req.method))
       .catch(next);
   };

@@ -4,14 +4,17 @@
  * @module
  */
 import { Readable } from 'node:stream';
-import { OAuthError, type PreParsedBody } from '@auth/core';
+import { OAuthError } from '@auth/core';
 import type { Request as ExpressRequest } from 'express';
 
 /** A Web request and, when the host app already parsed the body, that body. */
 export interface WebRequestParts {
   request: Request;
-  /** The parsed body to pass as `{ body }`; undefined when the core should read the stream itself. */
-  body: PreParsedBody | undefined;
+  /**
+   * What a body parser left on `req.body`, as it is; undefined when the stream was not read, so the
+   * request carries it and the core reads it itself.
+   */
+  body: unknown;
 }
 
 // A Host header is a host name or address with an optional port: anything else could move the path.
@@ -41,26 +44,17 @@ function bodyConsumed(req: ExpressRequest): boolean {
   return (req as { _body?: unknown })._body === true || req.readableEnded || req.readableDidRead;
 }
 
-/** The body a parser left on `req.body`, in a shape the core accepts. */
-function parsedBody(body: unknown): PreParsedBody {
-  if (body instanceof URLSearchParams) return body;
-  // express.text() / express.raw(): the form is still in its encoded form.
-  if (typeof body === 'string') return new URLSearchParams(body);
-  if (Buffer.isBuffer(body)) return new URLSearchParams(body.toString('utf8'));
-  if (typeof body === 'object' && body !== null) return body as PreParsedBody;
-  throw new OAuthError('invalid_request', 'The request body was already consumed');
-}
-
 /**
  * Build the Web `Request` for `req`, with its full original URL (mount prefixes included) on the public
- * origin. When a body parser already ran, its result is returned as `body` for the core's
- * `handle(request, { body })`; otherwise the unread stream becomes the request body. Throws an
+ * origin. When a body parser already ran, `req.body` is returned as `body` (see
+ * {@link formBody} for the OAuth and sign-in handlers); otherwise the unread stream becomes the request
+ * body. Throws an
  * `OAuthError` (400) for a malformed `Host` or a body that was consumed without being kept.
  *
  * @example
  * ```ts
  * const { request, body } = toWebRequest(req);
- * await sendWebResponse(res, await auth.oauth.handle(request, { body }));
+ * await sendWebResponse(res, await auth.oauth.handle(request, { body: formBody(body) }));
  * ```
  */
 export function toWebRequest(req: ExpressRequest, url: string = req.originalUrl ?? req.url): WebRequestParts {
@@ -80,10 +74,14 @@ export function toWebRequest(req: ExpressRequest, url: string = req.originalUrl 
   }
   const method = req.method.toUpperCase();
   const init: RequestInit & { duplex?: 'half' } = { method, headers };
-  let body: PreParsedBody | undefined;
+  let body: unknown;
   if (method !== 'GET' && method !== 'HEAD') {
-    if (bodyConsumed(req)) body = parsedBody(req.body);
-    else {
+    if (bodyConsumed(req)) {
+      if (req.body === undefined || req.body === null) {
+        throw new OAuthError('invalid_request', 'The request body was already consumed');
+      }
+      body = req.body;
+    } else {
       init.body = Readable.toWeb(req) as ReadableStream<Uint8Array>;
       init.duplex = 'half';
     }
