@@ -45,3 +45,5 @@ export {
 export * from './credentials/index.js';
 // oauth/ (the authorization server)
 export * from './oauth/index.js';
+// management/ (credential management routes for the signed-in user)
+export * from './management/index.js';
