@@ -15,7 +15,10 @@ describe('signIn.hasSessionCookie: the seal alone, no store call', () => {
     const inner = memorySignInSessionStore();
     let storeCalls = 0;
     const sessionStore: SignInSessionStore = {
-      get: (id) => (storeCalls++, inner.get(id)),
+      get: (id) => {
+        storeCalls++;
+        return inner.get(id);
+      },
       set: (id, r) => inner.set(id, r),
       delete: (id) => inner.delete(id),
     };

@@ -147,7 +147,7 @@ function redirectTarget(value: string | undefined, what: string): string {
 /** Validate {@link SignInOptions}. Throws `ConfigError`. */
 export function resolveSignInOptions(options: SignInOptions): ResolvedSignInOptions {
   const grant = options?.grant;
-  if (!grant || grant.grantType !== 'authorization_code' || typeof grant.createAuthorizationRequest !== 'function') {
+  if (grant?.grantType !== 'authorization_code' || typeof grant.createAuthorizationRequest !== 'function') {
     throw new ConfigError('createSignIn: `grant` must be an authorizationCode(...) grant');
   }
   let sealer: Sealer;
