@@ -1,6 +1,6 @@
 import 'reflect-metadata';
 import { type AdapterFixture, createAdapterFixture } from '@auth/testkit';
-import { Controller, ExecutionContext, ForbiddenException, Get, type INestApplication, Injectable, UseGuards } from '@nestjs/common';
+import { Controller, type ExecutionContext, ForbiddenException, Get, type INestApplication, Injectable, UseGuards } from '@nestjs/common';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { AuthGuard, AuthModule, type AuthRequestContext, CurrentPrincipal, type Principal, requestContext } from '../src/index.js';
 import { createApp, http, PLATFORMS } from './nest-app.js';

@@ -1,4 +1,4 @@
-import type { AuthServer, SignIn } from '@auth/core';
+import type { AuthServer, ManagementHandler, SignIn } from '@auth/core';
 
 /**
  * Options of `AuthModule.forRoot()` (or what the `forRootAsync()` factory returns).
@@ -21,6 +21,12 @@ export interface AuthModuleOptions {
    * session routes are served, and it is injected as `AUTH_SIGN_IN` (`@InjectSignIn()`).
    */
   signIn?: SignIn;
+  /**
+   * Credential management routes for the signed-in user: `createManagementHandler(server, ...)` from
+   * `@auth/core`. Off unless given. Each request is verified (session cookie with CSRF, or a personal
+   * token with the manage scope, by default) before the handler sees it.
+   */
+  management?: ManagementHandler;
 }
 
 /** Options decided when the module is imported, even with `forRootAsync()`. */

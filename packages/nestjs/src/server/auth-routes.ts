@@ -1,4 +1,5 @@
-import { type AuthServer, ConfigError, type SignIn } from '@auth/core';
+import { type AuthServer, ConfigError, errorToResponse, type ManagementHandler, type Principal, type SignIn } from '@auth/core';
+import { requestContext } from './request-context.js';
 import type { AuthModuleOptions } from './auth-module-options.js';
 import type { AuthRoute } from './auth-route.js';
 
@@ -13,13 +14,17 @@ export function validateAuthModuleOptions(options: AuthModuleOptions): AuthModul
   if (signIn !== undefined && (typeof signIn.handle !== 'function' || typeof signIn.matches !== 'function')) {
     throw new ConfigError('AuthModule: `signIn` must come from createSignIn()');
   }
+  const management = options.management as Partial<ManagementHandler> | undefined;
+  if (management !== undefined && (typeof management.handle !== 'function' || typeof management.matches !== 'function')) {
+    throw new ConfigError('AuthModule: `management` must come from createManagementHandler()');
+  }
   return options;
 }
 
 /** The core handlers the options ask `AuthModule` to serve, in the order they are tried. */
 export function authRoutes(options: AuthModuleOptions): AuthRoute[] {
   const routes: AuthRoute[] = [];
-  const { server, signIn } = options;
+  const { server, signIn, management } = options;
   if (options.authorizationServer) {
     routes.push({
       name: 'authorization server',
@@ -32,6 +37,24 @@ export function authRoutes(options: AuthModuleOptions): AuthRoute[] {
       name: 'sign-in',
       matches: (pathname) => signIn.matches(pathname),
       handle: (_req, { request, body }) => signIn.handle(request, { body }),
+    });
+  }
+  if (management) {
+    routes.push({
+      name: 'management',
+      matches: (pathname) => management.matches(pathname),
+      async handle(req, { request, body }) {
+        // The caller is verified exactly as AuthGuard would (httpMethod and the form `_csrf` make cookie
+        // requests CSRF-checked); the handler then decides whether that principal may manage credentials.
+        const { getHeader, httpMethod, query, csrfToken } = requestContext(req);
+        let principal: Principal;
+        try {
+          principal = await server.verify(getHeader, { httpMethod, query, csrfToken });
+        } catch (error) {
+          return errorToResponse(error);
+        }
+        return management.handle(request, { principal, body });
+      },
     });
   }
   return routes;
