@@ -11,8 +11,8 @@ declare module 'fastify' {
     readonly signIn: RequestSignIn;
   }
   interface FastifyInstance {
-    /** The authentication hook, for `onRequest` / `preHandler` of routes or contexts. */
-    authenticate: AuthenticateHook;
+    /** The authentication hook, for `onRequest` / `preHandler` of routes or contexts (needs `auth`). */
+    readonly authenticate: AuthenticateHook;
     /** The sign-in routes and accessors given as the `signIn` option. */
     readonly signIn: SignIn;
   }

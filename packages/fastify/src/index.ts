@@ -20,7 +20,7 @@ import { fastifyAuth } from './plugin.js';
 export * from '@auth/core';
 export { fastifyAuth };
 export type { AuthenticateHook } from './authenticate.js';
-export type { FastifyAuthOptions } from './options.js';
+export type { FastifyAuthOptions, FastifyAuthServerOptions, FastifySignInOnlyOptions } from './options.js';
 export type { RouteAuthConfig, RouteAuthRequirements } from './route-config.js';
 export type { RequestSignIn } from './sign-in-accessor.js';
 export { sendAuthError } from './send-error.js';

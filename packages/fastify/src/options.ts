@@ -1,15 +1,20 @@
 import { type AuthServer, ConfigError, type ManagementHandler, type SignIn } from '@auth/core';
 
 /**
- * Options of the `@auth/fastify` plugin.
+ * Options of the `@auth/fastify` plugin: an API (`auth`, with optional authorization server, sign-in and
+ * management), or an app that only signs its users in to another API (`signIn` alone).
  *
  * @example
  * ```ts
- * await app.register(fastifyAuth, { auth, authorizationServer: true, signIn });
+ * await app.register(fastifyAuth, { auth, authorizationServer: true, management: createManagementHandler(auth) });
+ * await app.register(fastifyAuth, { signIn }); // a client app: no API of its own
  * ```
  */
-export interface FastifyAuthOptions {
-  /** The server half, from `createAuthServer(...)`. Required. */
+export type FastifyAuthOptions = FastifyAuthServerOptions | FastifySignInOnlyOptions;
+
+/** Options of an app that is an API (verifies callers). */
+export interface FastifyAuthServerOptions {
+  /** The server half, from `createAuthServer(...)`. */
   auth: AuthServer;
   /**
    * Authenticate every route registered after the plugin, in its context and below, unless the route
@@ -36,9 +41,21 @@ export interface FastifyAuthOptions {
   management?: ManagementHandler;
 }
 
+/** Options of an app that only signs users in to another API: no `auth`, nothing verified here. */
+export interface FastifySignInOnlyOptions {
+  auth?: undefined;
+  /** The sign-in routes and accessors, from `createSignIn(...)`. */
+  signIn: SignIn;
+  protectAllRoutes?: false;
+  hook?: undefined;
+  authorizationServer?: false;
+  management?: undefined;
+}
+
 /** Options after validation. */
 export interface ResolvedFastifyAuthOptions {
-  auth: AuthServer;
+  /** Null for a sign-in-only registration. */
+  auth: AuthServer | null;
   protectAllRoutes: boolean;
   hook: 'onRequest' | 'preHandler';
   authorizationServer: boolean;
@@ -74,25 +91,28 @@ export function resolveOptions(options: unknown): ResolvedFastifyAuthOptions {
   if (o.prefix !== undefined) {
     throw new ConfigError('@auth/fastify: `prefix` does not apply to this plugin; set the paths in the core (issuer path, signIn basePath)');
   }
+  const signIn = o.signIn as SignIn | undefined;
+  if (signIn !== undefined && (!signIn || !isFunction(signIn.handle) || !isFunction(signIn.getAccessToken) || !signIn.paths)) {
+    throw new ConfigError('@auth/fastify: `signIn` must come from createSignIn(...) in @auth/core');
+  }
   const auth = o.auth as AuthServer | undefined;
-  if (!auth || typeof auth !== 'object' || !isFunction(auth.verify) || !auth.oauth || !isFunction(auth.oauth.handle) || !auth.sessions) {
-    throw new ConfigError('@auth/fastify: `auth` is required and must come from createAuthServer(...) in @auth/core');
+  const signInOnly = auth === undefined && signIn !== undefined && o.authorizationServer !== true && o.management === undefined && o.protectAllRoutes !== true;
+  if (!signInOnly && (!auth || typeof auth !== 'object' || !isFunction(auth.verify) || !auth.oauth || !isFunction(auth.oauth.handle) || !auth.sessions)) {
+    throw new ConfigError(
+      '@auth/fastify: `auth` is required and must come from createAuthServer(...) in @auth/core (only an app that just signs users in, with `signIn` alone, may leave it out)',
+    );
   }
   const hook = o.hook ?? 'onRequest';
   if (hook !== 'onRequest' && hook !== 'preHandler') {
     throw new ConfigError('@auth/fastify: `hook` must be "onRequest" or "preHandler"');
-  }
-  const signIn = o.signIn as SignIn | undefined;
-  if (signIn !== undefined && (!signIn || !isFunction(signIn.handle) || !isFunction(signIn.getAccessToken) || !signIn.paths)) {
-    throw new ConfigError('@auth/fastify: `signIn` must come from createSignIn(...) in @auth/core');
   }
   const management = o.management as ManagementHandler | undefined;
   if (management !== undefined && (!management || !isFunction(management.handle) || !isFunction(management.matches) || typeof management.basePath !== 'string')) {
     throw new ConfigError('@auth/fastify: `management` must come from createManagementHandler(auth, ...) in @auth/core');
   }
   return {
-    auth,
-    protectAllRoutes: optionalBoolean(o.protectAllRoutes, 'protectAllRoutes', true),
+    auth: auth ?? null,
+    protectAllRoutes: optionalBoolean(o.protectAllRoutes, 'protectAllRoutes', !signInOnly),
     hook,
     authorizationServer: optionalBoolean(o.authorizationServer, 'authorizationServer', false),
     signIn: signIn ?? null,

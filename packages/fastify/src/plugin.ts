@@ -14,15 +14,20 @@ function signInMissing(): ConfigError {
 
 async function auth(fastify: FastifyInstance, options: FastifyAuthOptions): Promise<void> {
   const o = resolveOptions(options);
-  const verifyRequest = createRequestVerifier(o.auth);
-  const authenticate = createAuthenticate(verifyRequest);
-
   fastify.decorateRequest('auth', null);
-  fastify.decorate('authenticate', authenticate);
   fastify.addHook('onRoute', function checkRouteAuthConfig(route: RouteOptions) {
     assertRouteAuthConfig(route.config?.auth, `${String(route.method)} ${route.url}`);
   });
-  if (o.protectAllRoutes) fastify.addHook(o.hook, authenticate);
+  const verifyRequest = o.auth ? createRequestVerifier(o.auth) : null;
+  const authenticate = verifyRequest ? createAuthenticate(verifyRequest) : null;
+  fastify.decorate('authenticate', {
+    // Read when routes are declared (`{ onRequest: app.authenticate }`), so a missing `auth` fails at startup.
+    getter() {
+      if (!authenticate) throw new ConfigError('@auth/fastify: fastify.authenticate needs the `auth` option (createAuthServer(...))');
+      return authenticate;
+    },
+  });
+  if (authenticate && o.protectAllRoutes) fastify.addHook(o.hook, authenticate);
 
   const signIn = o.signIn;
   fastify.decorate('signIn', {
@@ -38,7 +43,7 @@ async function auth(fastify: FastifyInstance, options: FastifyAuthOptions): Prom
     },
   });
 
-  if (o.authorizationServer) {
+  if (o.auth && o.authorizationServer) {
     const oauth = o.auth.oauth;
     mountWebRoutes(fastify, {
       name: 'authorizationServerRoutes',
@@ -58,7 +63,7 @@ async function auth(fastify: FastifyInstance, options: FastifyAuthOptions): Prom
     });
   }
   const management = o.management;
-  if (management) {
+  if (management && verifyRequest) {
     mountWebRoutes(fastify, {
       name: 'managementRoutes',
       what: 'management',

@@ -2,7 +2,7 @@
 import { createAdapterFixture, type AdapterFixture } from '@auth/testkit';
 import Fastify from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import fastifyAuth, { ConfigError, type FastifyAuthOptions } from '../src/index.js';
+import fastifyAuth, { authorizationCode, ConfigError, createSignIn, type FastifyAuthOptions } from '../src/index.js';
 
 let fixture: AdapterFixture;
 beforeAll(async () => {
@@ -51,6 +51,34 @@ describe('plugin options are validated at registration', () => {
       expect(error, message).toBeInstanceOf(ConfigError);
       expect((error as Error).message).toContain(message);
     }
+  });
+
+  it('lets an app that only signs users in leave `auth` out, and nothing else', async () => {
+    const signIn = createSignIn({
+      grant: authorizationCode({
+        authorizationEndpoint: 'https://as.example.com/authorize',
+        tokenEndpoint: 'https://as.example.com/token',
+        clientId: 'c',
+        redirectUri: 'https://app.example.com/auth/callback',
+      }),
+      secrets: ['sign-in-secret-0123456789-abcdefghijklmnop'],
+    });
+    expect(await register({ signIn })).toBeNull();
+    for (const extra of [{ authorizationServer: true }, { protectAllRoutes: true }, { management: {} }]) {
+      const error = await register({ signIn, ...extra });
+      expect(error, JSON.stringify(extra)).toBeInstanceOf(ConfigError);
+      expect((error as Error).message).toContain('`auth` is required');
+    }
+    const app = Fastify();
+    await app.register(fastifyAuth, { signIn });
+    expect(() => app.get('/x', { onRequest: app.authenticate }, async () => 'x')).toThrow('fastify.authenticate needs the `auth` option');
+    await app.close();
+  });
+
+  it('refuses a `management` that is not a createManagementHandler(...)', async () => {
+    const error = await register({ auth: fixture.auth, management: { handle() {} } });
+    expect(error).toBeInstanceOf(ConfigError);
+    expect((error as Error).message).toContain('`management` must come from createManagementHandler');
   });
 
   it('accepts a valid registration', async () => {
