@@ -304,3 +304,21 @@ describe('logout', () => {
     expect(await world.signIn.getSession(header)).toBeNull();
   });
 });
+
+describe('user and failures of the authorization server', () => {
+  it('the user hook decides session.user, shown by /session', async () => {
+    world = await startWorld('query', { user: (tokenSet) => ({ sub: 'u-alice', name: 'Alice', scope: tokenSet.scope }) });
+    const browser = new Browser();
+    await signInAs(world, browser);
+    const body = await (await browser.fetch(`${world.app.origin}/auth/session`)).json();
+    expect(body.user).toEqual({ sub: 'u-alice', name: 'Alice', scope: 'read' });
+  });
+
+  it('an unreachable authorization server at login -> 502 temporarily_unavailable, not a 500', async () => {
+    world = await startWorld('query');
+    await world.provider.close();
+    const res = await fetch(`${world.app.origin}/auth/login`, { redirect: 'manual' });
+    expect(res.status).toBe(502);
+    expect(await res.json()).toMatchObject({ error: 'temporarily_unavailable' });
+  });
+});

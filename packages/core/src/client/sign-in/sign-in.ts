@@ -15,7 +15,7 @@ import type { TokenSet } from '../token-set.js';
 import { safeReturnTo } from './return-to.js';
 import { memorySignInSessionStore, type SignInSessionRecord, type SignInUser } from './session-store.js';
 import { createSignInCookies } from './sign-in-cookies.js';
-import { renderSignInError, signInRequestError } from './sign-in-errors.js';
+import { renderSignInError, signInRequestError, toSignInError } from './sign-in-errors.js';
 import { readForm } from './sign-in-form.js';
 import { resolveSignInOptions, type SignInOptions } from './sign-in-options.js';
 
@@ -222,6 +222,9 @@ export function createSignIn(options: SignInOptions): SignIn {
       if (previous !== null) await signOutLocally(previous).catch(() => {});
       return redirect(returnTo ?? o.afterLogin, [...clear, cookies.issueSession(sessionId)]);
     } catch (err) {
+      if (toSignInError(err) === null) {
+        logger?.error('sign-in: unexpected failure', { route: 'callback', error: err instanceof Error ? err.name : typeof err });
+      }
       return renderSignInError(err, request, clear);
     }
   }
@@ -317,7 +320,7 @@ export function createSignIn(options: SignInOptions): SignIn {
             return renderSignInError(signInRequestError('No such route', 404), request);
         }
       } catch (err) {
-        if (!(err instanceof Error && 'error' in err)) {
+        if (toSignInError(err) === null) {
           logger?.error('sign-in: unexpected failure', { route: pathname, error: err instanceof Error ? err.name : typeof err });
         }
         return renderSignInError(err, request);
