@@ -19,9 +19,9 @@ const HOST_RE = /^[A-Za-z0-9.-]+(:\d{1,5})?$|^\[[0-9A-Fa-f:.]+\](:\d{1,5})?$/;
  * Build a Web `Request` from a Node request (Express's, or the raw one Fastify passes to middleware).
  * When something upstream already read the body (Express's body parsers), the parsed value is handed on
  * as `body` and the Request has none; otherwise the unread stream becomes the Request's body, which the
- * core reads with its own size limit.
+ * core reads with its own size limit. `publicOrigin` replaces the origin taken from the request.
  */
-export function toWebRequest(req: NodeRequest): WebRequestParts {
+export function toWebRequest(req: NodeRequest, publicOrigin?: string): WebRequestParts {
   const method = (req.method ?? 'GET').toUpperCase();
   const headers = new Headers();
   for (const [name, value] of Object.entries(req.headers)) {
@@ -33,7 +33,7 @@ export function toWebRequest(req: NodeRequest): WebRequestParts {
   let url: URL;
   try {
     // One leading slash: "//host/path" must stay a path, not become another origin.
-    url = new URL(requestTarget(req).replace(/^\/+/, '/'), origin(req));
+    url = new URL(requestTarget(req).replace(/^\/+/, '/'), publicOrigin ?? origin(req));
   } catch (cause) {
     throw new OAuthError('invalid_request', 'Invalid request URL', { cause });
   }
@@ -61,8 +61,11 @@ function parsedBody(value: unknown): PreParsedBody | undefined {
 }
 
 function origin(req: NodeRequest): string {
+  // Express's `protocol` honours `trust proxy`; the raw request Fastify's middleware gets has none.
+  const expressProtocol = (req as { protocol?: unknown }).protocol;
   const encrypted = (req.socket as { encrypted?: boolean } | undefined)?.encrypted === true;
+  const protocol = expressProtocol === 'https' || expressProtocol === 'http' ? expressProtocol : encrypted ? 'https' : 'http';
   const host = req.headers.host;
   // The handlers route by path; the origin only has to make the URL valid, so a strange Host is replaced.
-  return `${encrypted ? 'https' : 'http'}://${typeof host === 'string' && HOST_RE.test(host) ? host : 'localhost'}`;
+  return `${protocol}://${typeof host === 'string' && HOST_RE.test(host) ? host : 'localhost'}`;
 }

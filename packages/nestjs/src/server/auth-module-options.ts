@@ -27,6 +27,13 @@ export interface AuthModuleOptions {
    * token with the manage scope, by default) before the handler sees it.
    */
   management?: ManagementHandler;
+  /**
+   * The application's public origin (`https://app.example.com`), used for the URL of the Web requests
+   * handed to the core. Set it behind a TLS-terminating proxy: sign-in compares a logout's `Origin` with
+   * it. Default: from the request (Express's `req.protocol`, which honours `trust proxy`, else the
+   * socket) and its `Host` header.
+   */
+  publicOrigin?: string;
 }
 
 /** Options decided when the module is imported, even with `forRootAsync()`. */

@@ -5,7 +5,8 @@ import { requestPathname } from '../http/http-request.js';
 import { type NodeRequest, toWebRequest } from '../http/web-request.js';
 import { sendWebResponse } from '../http/web-response.js';
 import type { AuthRoute } from './auth-route.js';
-import { AUTH_ROUTES } from './auth-tokens.js';
+import type { AuthModuleOptions } from './auth-module-options.js';
+import { AUTH_MODULE_OPTIONS, AUTH_ROUTES } from './auth-tokens.js';
 
 /**
  * Hands requests addressed to a mounted core handler (authorization server, sign-in, management) to it
@@ -18,7 +19,10 @@ import { AUTH_ROUTES } from './auth-tokens.js';
 export class AuthRoutesMiddleware implements NestMiddleware {
   private readonly logger = new Logger('AuthRoutesMiddleware');
 
-  constructor(@Inject(AUTH_ROUTES) private readonly routes: readonly AuthRoute[]) {}
+  constructor(
+    @Inject(AUTH_ROUTES) private readonly routes: readonly AuthRoute[],
+    @Inject(AUTH_MODULE_OPTIONS) private readonly options: AuthModuleOptions,
+  ) {}
 
   async use(req: NodeRequest, res: ServerResponse, next: (error?: unknown) => void): Promise<void> {
     const pathname = requestPathname(req);
@@ -26,7 +30,7 @@ export class AuthRoutesMiddleware implements NestMiddleware {
     if (!route) return next();
     let response: Response;
     try {
-      response = await route.handle(req, toWebRequest(req));
+      response = await route.handle(req, toWebRequest(req, this.options.publicOrigin?.replace(/\/$/, '')));
     } catch (error) {
       if (!(error instanceof Error && 'status' in error)) {
         this.logger.error(`auth: ${route.name} failed with ${error instanceof Error ? error.name : typeof error}`);
@@ -34,6 +38,12 @@ export class AuthRoutesMiddleware implements NestMiddleware {
       response = errorToResponse(error);
     }
     if (res.headersSent) return;
-    await sendWebResponse(res, response);
+    try {
+      await sendWebResponse(res, response);
+    } catch (error) {
+      // The client went away mid-response: nothing left to tell it.
+      this.logger.warn(`auth: ${route.name} response not sent (${error instanceof Error ? error.name : typeof error})`);
+      res.destroy();
+    }
   }
 }

@@ -18,6 +18,17 @@ export function validateAuthModuleOptions(options: AuthModuleOptions): AuthModul
   if (management !== undefined && (typeof management.handle !== 'function' || typeof management.matches !== 'function')) {
     throw new ConfigError('AuthModule: `management` must come from createManagementHandler()');
   }
+  if (options.publicOrigin !== undefined) {
+    let url: URL | undefined;
+    try {
+      url = new URL(options.publicOrigin);
+    } catch {
+      url = undefined;
+    }
+    if (!url || (url.protocol !== 'https:' && url.protocol !== 'http:') || url.origin !== options.publicOrigin.replace(/\/$/, '')) {
+      throw new ConfigError('AuthModule: `publicOrigin` must be an origin such as "https://app.example.com"');
+    }
+  }
   return options;
 }
 
