@@ -36,7 +36,10 @@ export function authorizationServer(auth: Pick<AuthServer, 'oauth'> | OAuthServe
     const original = req.originalUrl ?? req.url;
     // The full path first (issuer base path included), then the path below this middleware's mount point.
     const url = oauth.matches(pathnameOf(original)) ? original : oauth.matches(pathnameOf(req.url)) ? req.url : null;
-    if (url === null) return next();
+    if (url === null) {
+      next();
+      return;
+    }
     let request: Request;
     let body: PreParsedBody | undefined;
     try {
@@ -44,7 +47,8 @@ export function authorizationServer(auth: Pick<AuthServer, 'oauth'> | OAuthServe
       request = parts.request;
       body = formBody(parts.body);
     } catch (err) {
-      return sendAuthError(res, err);
+      sendAuthError(res, err);
+      return;
     }
     oauth
       .handle(request, { body })

@@ -37,14 +37,18 @@ export function managementRoutes(auth: AuthServer, management?: ManagementHandle
   const verify = authenticate(auth);
   return function managementRoutes(req: ExpressRequest, res: Response, next: NextFunction): void {
     const url = req.originalUrl ?? req.url;
-    if (!handler.matches(pathnameOf(url))) return next();
+    if (!handler.matches(pathnameOf(url))) {
+      next();
+      return;
+    }
     const serve = () => {
       let request: Request;
       let body: unknown;
       try {
         ({ request, body } = toWebRequest(req, url));
       } catch (err) {
-        return sendAuthError(res, err);
+        sendAuthError(res, err);
+        return;
       }
       // express.raw() leaves bytes; the core reads JSON from text or from an object.
       if (Buffer.isBuffer(body)) body = body.toString('utf8');

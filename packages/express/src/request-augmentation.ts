@@ -8,7 +8,6 @@ import type { Principal } from '@auth/core';
 import type { RequestSignIn } from './request-sign-in.js';
 
 declare global {
-  // biome-ignore lint/style/noNamespace: Express exposes its request type for merging only as a global namespace.
   namespace Express {
     interface Request {
       /** Who is calling: set by `authenticate(auth)`, absent on routes it does not guard. */

@@ -36,7 +36,10 @@ export function signInRoutes(signIn: SignIn): RequestHandler {
   return function signInRoutes(req: ExpressRequest, res: Response, next: NextFunction): void {
     req.signIn = requestSignIn(signIn, req.headers.cookie);
     const url = req.originalUrl ?? req.url;
-    if (!signIn.matches(pathnameOf(url))) return next();
+    if (!signIn.matches(pathnameOf(url))) {
+      next();
+      return;
+    }
     let request: Request;
     let body: PreParsedBody | undefined;
     try {
@@ -44,7 +47,8 @@ export function signInRoutes(signIn: SignIn): RequestHandler {
       request = parts.request;
       body = formBody(parts.body);
     } catch (err) {
-      return sendAuthError(res, err);
+      sendAuthError(res, err);
+      return;
     }
     signIn
       .handle(request, { body })

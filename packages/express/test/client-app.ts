@@ -4,7 +4,7 @@
  */
 import type express5 from 'express';
 import { authErrorHandler, authorizationCode, createSignIn, type SignIn, signInRoutes } from '../src/index.js';
-import { authorizeInBrowser, Browser, formPost } from './browser.js';
+import { authorizeInBrowser, type Browser, formPost } from './browser.js';
 import { type ExpressVariant, listen } from './express-variants.js';
 import { type Provider, USERS } from './provider.js';
 

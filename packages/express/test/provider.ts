@@ -3,7 +3,8 @@
  * `authorizationServer(auth)`, its built-in login and consent pages, and an API protected with
  * `authenticate(auth)`. The issuer is the app's own origin.
  */
-import express5, { type Express } from 'express';
+import type express5 from 'express';
+import type { Express } from 'express';
 import { type AuthServer, type AuthServerOptions, createAuthServer, memoryAuthStore } from '../src/index.js';
 import { authenticate, authorizationServer } from '../src/index.js';
 import { type ExpressVariant, listen } from './express-variants.js';

@@ -5,6 +5,7 @@
  */
 import request from 'supertest';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { signInRoutes } from '../src/index.js';
 import { Browser } from './browser.js';
 import { type ClientApp, signInAs, startClientApp } from './client-app.js';
 import { EXPRESS_VARIANTS } from './express-variants.js';
@@ -79,6 +80,7 @@ for (const variant of EXPRESS_VARIANTS) {
             : await stranger.postForm(`${clientApp.origin}/auth/callback`, { code: 'abc', state: 'xyz' }, { accept: 'application/json' });
         expect(res.status).toBe(400);
         expect(await res.json()).toMatchObject({ error: 'invalid_request' });
+        expect(signInRoutes(clientApp.signIn).name).toBe('signInRoutes');
         const anonymous = await request(clientApp.origin).get('/token');
         expect(anonymous.status).toBe(401);
         expect(anonymous.body.error).toBe('login_required');
