@@ -12,6 +12,7 @@ import {
   Public,
   type SignIn,
 } from '../src/index.js';
+import type request from 'supertest';
 import { createApp, http, PLATFORMS, type Platform } from './nest-app.js';
 
 const APP_ORIGIN = 'http://127.0.0.1:4001';
@@ -99,7 +100,7 @@ for (const { platform, bodyParser, responseMode } of variants) {
       expect(authorizeUrl.startsWith(`${FIXTURE_ISSUER}/oauth/authorize?`)).toBe(true);
       // The user is signed in at the authorization server (fixture session) and has consented.
       const authorized = await fixture.auth.handle(new Request(authorizeUrl, { headers: { cookie: fixture.values.cookie } }));
-      let callback;
+      let callback: request.Response;
       if (responseMode === 'query') {
         expect(authorized.status).toBe(303);
         const location = new URL(authorized.headers.get('location')!);
