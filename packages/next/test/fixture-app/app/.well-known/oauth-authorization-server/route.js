@@ -1,0 +1,3 @@
+import { wellKnown } from '../../../lib/routes';
+
+export const { GET } = wellKnown;

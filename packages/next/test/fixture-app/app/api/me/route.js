@@ -1,0 +1,3 @@
+import { meRoute } from '../../../lib/routes';
+
+export const { GET } = meRoute;

@@ -1,0 +1,3 @@
+import { signInRoutes } from '../../../lib/routes';
+
+export const { GET, POST } = signInRoutes;

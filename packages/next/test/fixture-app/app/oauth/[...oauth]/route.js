@@ -1,0 +1,3 @@
+import { providerRoutes } from '../../../lib/routes';
+
+export const { GET, POST } = providerRoutes;
