@@ -28,7 +28,7 @@ import { sendWebResponse } from './web-response.js';
  * ```
  */
 export function authorizationServer(auth: Pick<AuthServer, 'oauth'> | OAuthServer): RequestHandler {
-  const oauth: OAuthServer | undefined = 'oauth' in auth ? auth.oauth : auth;
+  const oauth: OAuthServer | undefined = typeof auth === 'object' && auth !== null && 'oauth' in auth ? auth.oauth : auth;
   if (!oauth || typeof oauth.handle !== 'function' || typeof oauth.matches !== 'function') {
     throw new ConfigError('authorizationServer: pass the auth server (createAuthServer) or its `oauth`');
   }

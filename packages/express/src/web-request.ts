@@ -46,9 +46,8 @@ function bodyConsumed(req: ExpressRequest): boolean {
 
 /**
  * Build the Web `Request` for `req`, with its full original URL (mount prefixes included) on the public
- * origin. When a body parser already ran, `req.body` is returned as `body` (see
- * {@link formBody} for the OAuth and sign-in handlers); otherwise the unread stream becomes the request
- * body. Throws an
+ * origin. When a body parser already ran, `req.body` is returned as `body` (`formBody` shapes it for the
+ * OAuth and sign-in handlers); otherwise the unread stream becomes the request body. Throws an
  * `OAuthError` (400) for a malformed `Host` or a body that was consumed without being kept.
  *
  * @example

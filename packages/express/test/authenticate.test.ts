@@ -143,6 +143,8 @@ describe('middleware factories', () => {
       expect(() => authenticate(undefined as never)).toThrow(ConfigError);
       expect(() => authenticate(fixture.auth, { scopes: 'write' as never })).toThrow(ConfigError);
       expect(() => authorizationServer({} as never)).toThrow(ConfigError);
+      expect(() => authorizationServer(undefined as never)).toThrow(ConfigError);
+      expect(() => managementRoutes(undefined as never)).toThrow(ConfigError);
       expect(() => signInRoutes({} as never)).toThrow(ConfigError);
     } finally {
       await fixture.close();
