@@ -11,13 +11,16 @@ const request = vi.hoisted(() => ({ cookie: null as string | null }));
 
 // What a Server Component gets from Next.js: sealed, read-only headers and cookies (Next's own adapters).
 vi.mock('next/headers.js', async () => {
-  const load = async (path: string) => {
-    const mod = (await import(path)) as Record<string, unknown> & { default?: Record<string, unknown> };
-    return { ...mod.default, ...mod } as Record<string, any>;
+  const load = async <T>(path: string): Promise<T> => {
+    const mod = (await import(path)) as { default?: object };
+    return { ...mod.default, ...mod } as T;
   };
-  const { HeadersAdapter } = await load('next/dist/server/web/spec-extension/adapters/headers.js');
-  const { RequestCookiesAdapter } = await load('next/dist/server/web/spec-extension/adapters/request-cookies.js');
-  const { RequestCookies } = await load('next/dist/server/web/spec-extension/cookies.js');
+  type Adapters = typeof import('next/dist/server/web/spec-extension/adapters/headers.js');
+  type CookieAdapters = typeof import('next/dist/server/web/spec-extension/adapters/request-cookies.js');
+  type Cookies = typeof import('next/dist/server/web/spec-extension/cookies.js');
+  const { HeadersAdapter } = await load<Adapters>('next/dist/server/web/spec-extension/adapters/headers.js');
+  const { RequestCookiesAdapter } = await load<CookieAdapters>('next/dist/server/web/spec-extension/adapters/request-cookies.js');
+  const { RequestCookies } = await load<Cookies>('next/dist/server/web/spec-extension/cookies.js');
   const incoming = () => new Headers(request.cookie === null ? {} : { cookie: request.cookie });
   return {
     headers: async () => HeadersAdapter.seal(incoming()),

@@ -2,7 +2,7 @@
 import type { NextRequest } from 'next/server';
 import { handlers, provider, withAuth } from './auth';
 
-type Handler<Params> = (request: NextRequest, context: { params: Promise<Params> }) => Promise<Response | void> | Response | void;
+type Handler<Params> = (request: NextRequest, context: { params: Promise<Params> }) => Promise<Response | undefined> | Response | undefined;
 
 export const signInRoutes: { GET: Handler<{ auth: string[] }>; POST: Handler<{ auth: string[] }> } = handlers;
 export const providerRoutes: { GET: Handler<{ oauth: string[] }>; POST: Handler<{ oauth: string[] }> } = provider;
