@@ -63,8 +63,7 @@ async function cookieHeaderOf(from: SessionSource | undefined): Promise<CookieSo
  * @example
  * ```ts
  * // lib/auth.ts
- * import { authorizationCode } from '@auth/next';
- * import { createNextAuth } from '@auth/next';
+ * import { authorizationCode, createNextAuth } from '@auth/next';
  *
  * export const { handlers, auth, proxy } = createNextAuth({
  *   grant: authorizationCode({

@@ -14,6 +14,7 @@ import {
 } from '../src/index.js';
 
 /** The shape `next build` checks Route Handler exports against (Next.js 16 RouteHandlerConfig). */
+// biome-ignore lint/suspicious/noConfusingVoidType: copied from Next.js's generated RouteHandlerConfig
 type NextRouteHandler<Params> = (request: NextRequest, context: { params: Promise<Params> }) => Promise<Response | void> | Response | void;
 
 declare const signIn: core.SignIn;
