@@ -289,5 +289,6 @@ export function isAuthError(err: unknown): err is AuthError {
 
 function quote(value: string): string {
   // Quoted-string per RFC 9110: escape backslash and quote, drop control characters.
+  // biome-ignore lint/suspicious/noControlCharactersInRegex: stripping control characters is the point.
   return value.replace(/[\\"]/g, '\\$&').replace(/[\u0000-\u001f\u007f]/g, '');
 }

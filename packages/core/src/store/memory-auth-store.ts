@@ -120,7 +120,7 @@ export function memoryAuthStore(): AuthStore {
     },
     async rotateRefreshToken(input: RotateRefreshInput): Promise<RotateRefreshResult> {
       const rec = tokens.get(input.hash);
-      if (!rec || rec.type !== 'refresh_token') return { status: 'invalid', token: rec ? clone(rec) : null };
+      if (rec?.type !== 'refresh_token') return { status: 'invalid', token: rec ? clone(rec) : null };
       if (rec.revokedAt !== null) return { status: 'invalid', token: clone(rec) };
       if (rec.rotatedAt !== null) {
         if (input.now - rec.rotatedAt <= input.graceMs && rec.successor !== null) {
