@@ -4,6 +4,7 @@ export {
   type OAuthServer,
   type OAuthServerDeps,
   type OAuthServerOptions,
+  type PendingAuthorizationInfo,
 } from './oauth-server.js';
 export type { JwtAccessTokens, OAuthPaths, OpaqueAccessTokens } from './oauth-options.js';
 export type { ConsentGrant, InteractionUser, OAuthInteraction } from './interaction.js';

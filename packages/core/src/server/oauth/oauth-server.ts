@@ -8,13 +8,15 @@ import { ConfigError, OAuthError, errorToResponse } from '../../errors.js';
 import type { SessionCookies } from '../cookies/session-cookies.js';
 import type { ServerContext } from '../context.js';
 import type { Principal } from '../principal.js';
+import type { ClientRecord } from '../store.js';
 import { verifyAccessToken } from './access-token-verifier.js';
-import { authorizeEndpoint, type AuthorizeContext } from './authorize-endpoint.js';
+import { activeClient, authorizeEndpoint, resumeUrl, type AuthorizeContext } from './authorize-endpoint.js';
 import { createEndpointPaths, type RouteName } from './endpoint-paths.js';
 import type { GrantContext } from './grant-context.js';
 import { consentPage, loginPage } from './interaction-pages.js';
 import { introspectionEndpoint } from './introspection-endpoint.js';
 import { jsonResponse } from './json-response.js';
+import { browserId, openPending } from './interaction.js';
 import { createJwtAccessTokenCodec } from './jwt-access-token.js';
 import { buildMetadata } from './metadata.js';
 import { resolveOAuthOptions, type OAuthServerOptions } from './oauth-options.js';
@@ -56,6 +58,33 @@ export interface OAuthServer {
   verifyAccessToken(token: string): Promise<Principal | null>;
   /** The RFC 8414 metadata document. */
   metadata(): Record<string, unknown>;
+  /**
+   * What a host's own login or consent page needs to know about the request waiting on it: the client,
+   * the scopes it asks for and where to send the browser next. `returnTo` is the URL the host's
+   * `loginUrl` / `consentUrl` received; `request` is the browser's request (its cookies bind the pending
+   * request to that browser). Null when `returnTo` is not this server's resume URL, or the pending request
+   * is tampered, expired, from another browser, or its client was revoked. The returned `returnTo` is
+   * rebuilt from the issuer, so redirecting to it is never an open redirect.
+   *
+   * @example
+   * ```ts
+   * const pending = await auth.oauth.pendingAuthorization(webRequest, req.query.next);
+   * if (!pending) return res.status(400).send('This sign-in request has expired.');
+   * // show pending.client.name and pending.scopes; on approval:
+   * await consents.save({ userId, businessId, clientId: pending.client.clientId, scopes: pending.scopes });
+   * res.redirect(303, pending.returnTo);
+   * ```
+   */
+  pendingAuthorization(request: Request, returnTo: string): Promise<PendingAuthorizationInfo | null>;
+}
+
+/** A pending authorization request, as {@link OAuthServer.pendingAuthorization} shows it to the host. */
+export interface PendingAuthorizationInfo {
+  client: ClientRecord;
+  scopes: string[];
+  redirectUri: string;
+  /** The authorization endpoint URL that resumes the request (append `&deny=1` to refuse consent). */
+  returnTo: string;
 }
 
 /** Dependencies of {@link createOAuthServer}. */
@@ -154,6 +183,23 @@ export function createOAuthServer(ctx: ServerContext, options: OAuthServerOption
     },
     metadata() {
       return structuredClone(metadata);
+    },
+    async pendingAuthorization(request, returnTo) {
+      let url: URL;
+      try {
+        url = new URL(returnTo);
+      } catch {
+        return null;
+      }
+      const tx = url.searchParams.getAll('tx');
+      if (url.origin + url.pathname !== paths.url('authorize') || tx.length !== 1 || [...url.searchParams.keys()].length !== 1) {
+        return null;
+      }
+      const pending = openPending(ctx, tx[0]!, browserId(request, ctx.issuer));
+      if (!pending) return null;
+      const client = await activeClient(ctx, pending.clientId, pending.redirectUri);
+      if (!client) return null;
+      return { client, scopes: [...pending.scopes], redirectUri: pending.redirectUri, returnTo: resumeUrl(authorize, tx[0]!) };
     },
   };
 }

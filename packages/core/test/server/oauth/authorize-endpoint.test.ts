@@ -257,6 +257,16 @@ describe('interaction round-trips', () => {
 
     const needConsent = await browser.fetch(returnTo, { headers: { 'x-test-user': 'u-7' } });
     expect(new URL(needConsent.headers.get('location')!).pathname).toBe('/consent');
+    // The host's consent page learns what it asks about, only in the browser that started the request.
+    const consentReturnTo = new URL(needConsent.headers.get('location')!).searchParams.get('next')!;
+    const inBrowser = new Request('https://app.example.com/consent', { headers: { cookie: `oauth_browser=${browser.cookie('oauth_browser')}` } });
+    const pending = await fx.oauth.pendingAuthorization(inBrowser, consentReturnTo);
+    expect(pending).toMatchObject({ client: { clientId: client.clientId }, redirectUri: REGISTERED, returnTo: consentReturnTo });
+    expect(await fx.oauth.pendingAuthorization(new Request('https://app.example.com/consent'), consentReturnTo)).toBeNull();
+    expect(await fx.oauth.pendingAuthorization(inBrowser, consentReturnTo.replace(fx.issuer, 'https://evil.example'))).toBeNull();
+    expect(await fx.oauth.pendingAuthorization(inBrowser, `${consentReturnTo}&x=1`)).toBeNull();
+    expect(await fx.oauth.pendingAuthorization(inBrowser, `${consentReturnTo}x`)).toBeNull();
+    expect(await fx.oauth.pendingAuthorization(inBrowser, 'not a url')).toBeNull();
     consents.add(`u-7:${client.clientId}`);
     const done = await browser.fetch(returnTo, { headers: { 'x-test-user': 'u-7' } });
     const code = new URL(done.headers.get('location')!).searchParams.get('code');
