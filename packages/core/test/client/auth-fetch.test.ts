@@ -1,4 +1,4 @@
-import { startTokenServer, type TokenServer } from '@auth/testkit';
+import { startTokenServer, type TokenServer } from '../../../testkit/src/index.js';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { apiKey, authFetch, bearer, createTokenManager, passwordGrant } from '../../src/client/index.js';
 

@@ -1,4 +1,4 @@
-import { startTokenServer, type TokenServer } from '@auth/testkit';
+import { startTokenServer, type TokenServer } from '../../../testkit/src/index.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { apiKey, authFetch, bearer, secret } from '../../src/client/index.js';
 import { ConfigError } from '../../src/errors.js';

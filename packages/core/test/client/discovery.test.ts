@@ -1,4 +1,4 @@
-import { startTokenServer, type TokenServer } from '@auth/testkit';
+import { startTokenServer, type TokenServer } from '../../../testkit/src/index.js';
 import { afterEach, describe, expect, it } from 'vitest';
 import { clientCredentials, createTokenManager, discover } from '../../src/client/index.js';
 import { ConfigError, InvalidResponseError } from '../../src/errors.js';

@@ -1,4 +1,4 @@
-import { tokenStoreContract } from '@auth/testkit';
+import { tokenStoreContract } from '../../../testkit/src/index.js';
 import { memoryTokenStore } from '../../src/client/index.js';
 
 tokenStoreContract('memoryTokenStore', () => memoryTokenStore());

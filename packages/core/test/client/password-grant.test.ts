@@ -1,4 +1,4 @@
-import { startTokenServer, type TokenServer } from '@auth/testkit';
+import { startTokenServer, type TokenServer } from '../../../testkit/src/index.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { authFetch, basicAuthorization, createTokenManager, passwordGrant } from '../../src/client/index.js';
 import { OAuthError } from '../../src/errors.js';

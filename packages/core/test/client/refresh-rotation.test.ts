@@ -1,4 +1,4 @@
-import { startTokenServer, type TokenServer } from '@auth/testkit';
+import { startTokenServer, type TokenServer } from '../../../testkit/src/index.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTokenManager, memoryTokenStore, passwordGrant, type TokenSet, type TokenStore } from '../../src/client/index.js';
 import { ReauthenticationRequiredError } from '../../src/errors.js';

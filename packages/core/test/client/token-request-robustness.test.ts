@@ -1,6 +1,6 @@
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { startTokenServer, type TokenServer } from '@auth/testkit';
+import { startTokenServer, type TokenServer } from '../../../testkit/src/index.js';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { clientCredentials, type ClientCredentialsOptions, createTokenManager, passwordGrant } from '../../src/client/index.js';
 import { InvalidResponseError, NetworkError, OAuthError, TimeoutError } from '../../src/errors.js';
