@@ -1,0 +1,3 @@
+import { packageProject } from '../../tooling/vitest.js';
+
+export default packageProject('cli');
