@@ -179,8 +179,8 @@ export async function run(argv: readonly string[], io: CliIo): Promise<number> {
     if (challenge) io.out(`WWW-Authenticate: ${challenge}`);
     io.out(typeof res.data === 'string' ? res.data : JSON.stringify(res.data, null, 2));
     if (res.status === 401 || res.status === 403) {
-      const body = (typeof res.data === 'object' && res.data) as { error?: string; error_description?: string } | false;
-      io.err(`error: ${body && body.error ? body.error : res.status}${body && body.error_description ? `: ${body.error_description}` : ''}`);
+      const body = (typeof res.data === 'object' ? res.data : null) as { error?: string; error_description?: string } | null;
+      io.err(`error: ${body?.error ?? res.status}${body?.error_description ? `: ${body.error_description}` : ''}`);
     }
     return res.status >= 200 && res.status < 300 ? 0 : 1;
   } catch (err) {
