@@ -285,7 +285,8 @@ export async function createProvider(options: ProviderOptions): Promise<Provider
     app.post(`/settings/${area}`, cookieOnly, async (req, res) => {
       const input: Record<string, unknown> = { name: field(req, 'name').trim(), scopes: fields(req, 'scopes') };
       if (field(req, 'expiresIn')) input.expiresIn = field(req, 'expiresIn');
-      if (kind === 'api-key') input.businessId = req.auth!.businessId;
+      // API keys need the business (seed 000); personal tokens are bound to it so campaigns resolve.
+      if (kind !== 'secret') input.businessId = req.auth!.businessId;
       if ((input.scopes as string[]).length === 0) return renderSettings(req, res, 400, { error: 'Choose at least one scope.' });
       const r = await managed(req.auth!, 'POST', `/account/${area}`, input);
       if (!r.ok) return renderSettings(req, res, r.status, { error: r.error });
