@@ -67,11 +67,11 @@ for (const variant of EXPRESS_VARIANTS) {
       expect(reuse.status).toBe(400);
       expect(await reuse.json()).toMatchObject({ error: 'invalid_grant' });
       clientApp.advance(2 * HOUR);
-      // The refresh that meets the revoked family fails with the provider's answer (a 4xx, rendered by
-      // authErrorHandler) and signs the session out; every later request is a plain 401 login_required.
+      // The refresh that meets the revoked family signs the session out: the user is told to sign in
+      // again (401 login_required), never shown the provider's 400 invalid_grant; later requests agree.
       const failing = await fetch(`${clientApp.origin}/profile`, { headers: { cookie } });
-      expect(failing.status).toBe(400);
-      expect(await failing.json()).toMatchObject({ error: 'invalid_grant' });
+      expect(failing.status).toBe(401);
+      expect(await failing.json()).toMatchObject({ error: 'login_required' });
       expect(await clientApp.signIn.getSession(cookie)).toBeNull();
       const signedOut = await fetch(`${clientApp.origin}/profile`, { headers: { cookie } });
       expect(signedOut.status).toBe(401);

@@ -131,8 +131,14 @@ export function createTokenManager(grant: Grant, options: TokenManagerOptions = 
     try {
       next = base?.tokenSet.refreshToken ? await grant.refresh(base.tokenSet.refreshToken) : await grant.requestToken();
     } catch (err) {
-      // Only the set that failed is cleared: a newer one written meanwhile stays.
-      if (err instanceof ReauthenticationRequiredError && base) await store.delete(key, base.version);
+      if (err instanceof ReauthenticationRequiredError && base) {
+        // Another process may have rotated this refresh token while ours was in flight (a lease that
+        // lapsed under a long stall): its newer set is valid, so use it instead of signing out.
+        const latest = await store.get(key);
+        if (latest && latest.version !== base.version && notExpired(latest.tokenSet)) return latest;
+        // Only the set that failed is cleared: a newer one written meanwhile stays.
+        await store.delete(key, base.version);
+      }
       throw err;
     }
     if (next.scope === undefined && base?.tokenSet.scope !== undefined && base.tokenSet.refreshToken) {

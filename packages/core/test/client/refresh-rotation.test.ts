@@ -99,3 +99,57 @@ describe('refresh-token rotation (rule 7)', () => {
     expect(server.isAccessTokenActive(await tokens.getAccessToken())).toBe(true);
   });
 });
+
+describe('a refresh token rotated by another process while ours was in flight', () => {
+  it('uses the newer token set instead of signing out (lapsed-lease race)', async () => {
+    let clock = Date.now();
+    const clockedGrant = () =>
+      passwordGrant({
+        tokenEndpoint: server.tokenEndpoint,
+        clientId: 'app',
+        clientSecret: 'app-secret',
+        username: 'u',
+        password: 'pw-1234',
+        retry: false,
+        now: () => clock,
+      });
+    const inner = memoryTokenStore();
+    const a = createTokenManager(clockedGrant(), { store: inner, now: () => clock });
+    await a.getTokenSet();
+    // The set every process saw before the expiry (the store has exactly one key).
+    let stale: Awaited<ReturnType<TokenStore['get']>> = null;
+    const capture: TokenStore = {
+      async get(k) {
+        stale ??= await inner.get(k);
+        return inner.get(k);
+      },
+      compareAndSet: (k, s, e) => inner.compareAndSet(k, s, e),
+      delete: (k, e) => inner.delete(k, e),
+    };
+    await createTokenManager(clockedGrant(), { store: capture, now: () => clock }).getTokenSet();
+    expect(stale).not.toBeNull();
+    clock += 1_800_000;
+    // Process A rotates the refresh token.
+    const rotatedAccess = await a.getAccessToken();
+    // Process B read the pre-rotation set (two stale reads, no shared lock), then redeems the spent token.
+    let staleReads = 2;
+    const lagging: TokenStore = {
+      async get(k) {
+        if (staleReads > 0) {
+          staleReads--;
+          return stale;
+        }
+        return inner.get(k);
+      },
+      compareAndSet: (k, s, e) => inner.compareAndSet(k, s, e),
+      delete: (k, e) => inner.delete(k, e),
+    };
+    const b = createTokenManager(clockedGrant(), { store: lagging, now: () => clock });
+    const before = server.tokenRequests.length;
+    await expect(b.getAccessToken()).resolves.toBe(rotatedAccess);
+    // B really sent the spent refresh token (and got invalid_grant); A's newer set survived.
+    expect(server.tokenRequests.length).toBe(before + 1);
+    expect(server.tokenRequests.at(-1)!.params).toMatchObject({ grant_type: 'refresh_token' });
+    await expect(a.getAccessToken()).resolves.toBe(rotatedAccess);
+  });
+});

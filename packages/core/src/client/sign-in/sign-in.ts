@@ -170,7 +170,14 @@ export function createSignIn(options: SignInOptions): SignIn {
     try {
       return await work();
     } catch (err) {
-      if (err instanceof ReauthenticationRequiredError) await sessions.delete(sessionId);
+      if (err instanceof ReauthenticationRequiredError) {
+        await sessions.delete(sessionId);
+        // To the app's user this is "sign in again" (401), not the provider's 400 invalid_grant.
+        throw new ReauthenticationRequiredError('login_required', 'The session has ended: sign in again', {
+          status: 401,
+          cause: err,
+        });
+      }
       throw err;
     }
   }
