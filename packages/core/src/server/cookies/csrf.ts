@@ -53,8 +53,13 @@ export function checkCsrf(expected: string, evidence: CsrfEvidence, policy: Csrf
   if (site !== undefined && site !== 'same-origin' && site !== 'none' && !(site === 'same-site' && policy.allowSameSite)) {
     throw new CsrfError('Cross-site request refused');
   }
-  // An opaque origin ("null": sandboxed frames, some redirects) is never in the trusted set.
-  if (evidence.origin !== undefined && !policy.trustedOrigins.has(evidence.origin)) {
+  // An opaque origin ("null": sandboxed frames, some redirects) is never in the trusted set, with one
+  // exception: a page served with `Referrer-Policy: no-referrer` (as the core's own pages are) makes the
+  // browser send `Origin: null` on its own same-origin form posts (Fetch, "append a request Origin
+  // header"). `Sec-Fetch-Site` is set by the browser alone, and is `cross-site` for opaque initiators, so
+  // `same-origin` with `null` is exactly that case. The token is still required below.
+  const nullFromOwnPage = evidence.origin === 'null' && site === 'same-origin';
+  if (evidence.origin !== undefined && !nullFromOwnPage && !policy.trustedOrigins.has(evidence.origin)) {
     throw new CsrfError('Request origin is not trusted');
   }
   if (!evidence.presented || !safeEqual(evidence.presented, expected)) {

@@ -49,6 +49,20 @@ describe('session cookie authentication through verify', () => {
     await expect(verifier.verify(ours, { httpMethod: 'PATCH' })).resolves.toBeTruthy();
   });
 
+  it('accepts Origin: null only from a same-origin form post (a page with Referrer-Policy: no-referrer)', async () => {
+    const { verifier, cookie, issued } = withSession();
+    const ownPage = headers({ cookie, 'x-csrf-token': issued.csrfToken, origin: 'null', 'sec-fetch-site': 'same-origin' });
+    await expect(verifier.verify(ownPage, { httpMethod: 'POST' })).resolves.toMatchObject({ method: 'cookie' });
+    // Without Sec-Fetch-Site, or from a sandboxed / cross-site context, an opaque origin is refused.
+    const bare = headers({ cookie, 'x-csrf-token': issued.csrfToken, origin: 'null' });
+    expect((await rendered(verifier.verify(bare, { httpMethod: 'POST' }))).error).toBeInstanceOf(CsrfError);
+    const sandboxed = headers({ cookie, 'x-csrf-token': issued.csrfToken, origin: 'null', 'sec-fetch-site': 'cross-site' });
+    expect((await rendered(verifier.verify(sandboxed, { httpMethod: 'POST' }))).status).toBe(403);
+    // The token is still required.
+    const noToken = headers({ cookie, origin: 'null', 'sec-fetch-site': 'same-origin' });
+    expect((await rendered(verifier.verify(noToken, { httpMethod: 'POST' }))).error).toBeInstanceOf(CsrfError);
+  });
+
   it('answers a tampered, expired or revoked cookie with 401 invalid_token', async () => {
     const revoked = new Set<string>();
     const s = withSession({ cookies: { isRevoked: (id) => revoked.has(id), maxAge: '1h' } });
