@@ -8,6 +8,8 @@ import { createHmac, randomBytes, timingSafeEqual } from 'node:crypto';
 import { mkdirSync } from 'node:fs';
 import {
   type AuthServer,
+  type ClientRecord,
+  type CredentialView,
   type Duration,
   type Logger,
   type Principal,
@@ -43,6 +45,16 @@ export interface Provider {
   store: SqlAuthStore;
   db: AppDb;
   close(): Promise<void>;
+}
+
+/** What the core's management routes answer (the fields the pages use). */
+interface ManagementJson {
+  secret?: string;
+  clientSecret?: string;
+  credential?: CredentialView;
+  client?: ClientRecord;
+  error?: string;
+  error_description?: string;
 }
 
 const ALL_METHODS = ['api_key', 'legacy_api_key', 'personal_token', 'access_token', 'secret', 'cookie'] as const;
@@ -269,7 +281,7 @@ export async function createProvider(options: ProviderOptions): Promise<Provider
       }),
       { principal, body },
     );
-    const json = (await response.json()) as Record<string, any>;
+    const json = (await response.json()) as ManagementJson;
     return { ok: response.ok, status: response.status, json, error: response.ok ? '' : String(json.error_description ?? json.error) };
   }
 
@@ -290,9 +302,9 @@ export async function createProvider(options: ProviderOptions): Promise<Provider
       if ((input.scopes as string[]).length === 0) return renderSettings(req, res, 400, { error: 'Choose at least one scope.' });
       const r = await managed(req.auth!, 'POST', `/account/${area}`, input);
       if (!r.ok) return renderSettings(req, res, r.status, { error: r.error });
-      const c = r.json.credential;
+      const c = r.json.credential!;
       await renderSettings(req, res, 201, {
-        shown: { kind, title: TITLES[kind], secret: r.json.secret, id: c.id, businessId: c.businessId, userId: c.userId },
+        shown: { kind, title: TITLES[kind], secret: r.json.secret!, id: c.id, businessId: c.businessId, userId: c.userId },
       });
     });
     app.post(`/settings/${area}/:id/revoke`, cookieOnly, async (req, res) => {
@@ -309,7 +321,7 @@ export async function createProvider(options: ProviderOptions): Promise<Provider
       type === 'public' ? ['authorization_code', 'refresh_token'] : redirectUris.length ? ['authorization_code', 'refresh_token', 'client_credentials'] : ['client_credentials'];
     const r = await managed(req.auth!, 'POST', '/account/apps', { name: field(req, 'name').trim(), type, redirectUris, grantTypes, scopes: fields(req, 'scopes') });
     if (!r.ok) return renderSettings(req, res, r.status, { error: r.error });
-    const client = r.json.client;
+    const client = r.json.client!;
     await renderSettings(req, res, 201, {
       shown: { kind: 'app', title: `Application registered: ${client.name}`, secret: r.json.clientSecret ?? null, id: client.clientId, clientId: client.clientId },
     });
@@ -320,7 +332,7 @@ export async function createProvider(options: ProviderOptions): Promise<Provider
     const r = await managed(req.auth!, 'POST', `/account/apps/${encodeURIComponent(clientId)}/secrets`, {});
     if (!r.ok) return renderSettings(req, res, r.status, { error: r.error });
     await renderSettings(req, res, 201, {
-      shown: { kind: 'app-secret', title: 'New client secret (the old one stopped working)', secret: r.json.clientSecret, id: clientId, clientId },
+      shown: { kind: 'app-secret', title: 'New client secret (the old one stopped working)', secret: r.json.clientSecret!, id: clientId, clientId },
     });
   });
 

@@ -13,7 +13,7 @@ import { randomBytes } from 'node:crypto';
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { type AuthServer, authenticateClientSecret, type GrantType } from '@auth/express';
-import { type AppDb } from './app-db.js';
+import type { AppDb } from './app-db.js';
 import { openProviderData } from './app.js';
 import { hashPassword, verifyPassword } from './passwords.js';
 import { API_SCOPES, DEMO_USERNAME, type DemoConfig, type DemoCredentials, demoConfig } from './shared-config.js';

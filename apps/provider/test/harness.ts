@@ -93,16 +93,16 @@ export class Browser {
 export function inputValue(html: string, name: string): string {
   const m = new RegExp(`<input[^>]*name="${name}"[^>]*value="([^"]*)"`).exec(html);
   if (!m) throw new Error(`no input ${name}`);
-  return unescape(m[1]!);
+  return decodeEntities(m[1]!);
 }
 
 /** The text of the element with `data-testid=...`. */
 export function testId(html: string, id: string): string | null {
   const m = new RegExp(`data-testid="${id}"[^>]*>([^<]*)<`).exec(html);
-  return m ? unescape(m[1]!) : null;
+  return m ? decodeEntities(m[1]!) : null;
 }
 
-function unescape(s: string): string {
+function decodeEntities(s: string): string {
   return s.replace(/&quot;/g, '"').replace(/&#39;/g, "'").replace(/&#96;/g, '`').replace(/&lt;/g, '<').replace(/&gt;/g, '>').replace(/&amp;/g, '&');
 }
 
