@@ -78,10 +78,13 @@ export function page(
 }
 
 /** Security headers for every page: no scripts at all, no framing, no referrer leaks of `tx`. */
+// No form-action: the consent form's redirect chain ends at the client's redirect URI, which form-action
+// would block in Chrome.
 export const PAGE_HEADERS = {
   'content-type': 'text/html; charset=utf-8',
   'content-security-policy': "default-src 'none'; style-src 'unsafe-inline'; frame-ancestors 'none'; base-uri 'none'",
   'x-frame-options': 'DENY',
-  'referrer-policy': 'no-referrer',
+  // same-origin, not no-referrer: the `tx` in URLs stays on this origin, and form posts keep a real Origin header.
+  'referrer-policy': 'same-origin',
   'cache-control': 'no-store',
 };
