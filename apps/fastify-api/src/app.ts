@@ -77,12 +77,13 @@ export async function buildApp(options: FastifyApiOptions): Promise<FastifyInsta
     const principal = request.auth!;
     const url = `${providerUrl}/v1/campaigns`;
     const upstream = await provider(url, { headers: { accept: 'application/json' } });
-    const body = (await upstream.json().catch(() => null)) as { campaigns?: unknown[] } | unknown[] | null;
+    const body = (await upstream.json().catch(() => null)) as { items?: unknown[] } | null;
     if (!upstream.ok) {
       reply.code(502);
       return { error: 'upstream_error', error_description: `provider answered ${upstream.status}`, upstream: { url, status: upstream.status } };
     }
-    const campaigns = Array.isArray(body) ? body : Array.isArray(body?.campaigns) ? body.campaigns : [];
+    // The provider answers `{ businessId, items: [...] }`.
+    const campaigns = Array.isArray(body?.items) ? body.items : [];
     return {
       service: 'fastify-api',
       caller: { method: principal.method, userId: principal.userId, clientId: principal.clientId, scopes: principal.scopes },

@@ -50,7 +50,7 @@ export async function startStandInProvider(): Promise<StandInProvider> {
   await server.register(fastifyAuth, { auth, authorizationServer: true });
   server.get('/v1/campaigns', { config: { auth: { scopes: ['campaigns:read'] } } }, async (request) => {
     campaignCalls.push(request.auth!);
-    return { campaigns: [{ id: 'c_1', name: 'Spring sale' }, { id: 'c_2', name: 'Autumn launch' }] };
+    return { businessId: request.auth!.businessId, items: [{ id: 'c_1', name: 'Spring sale' }, { id: 'c_2', name: 'Autumn launch' }] };
   });
   await server.listen({ port: address.port, host: '127.0.0.1' });
 

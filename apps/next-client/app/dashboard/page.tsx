@@ -9,7 +9,7 @@ const LOGIN = '/auth/login?returnTo=%2Fdashboard';
 interface Campaign {
   id?: string;
   name?: string;
-  status?: string;
+  businessId?: string;
 }
 
 /**
@@ -34,8 +34,9 @@ export default async function Dashboard() {
     ]);
     statuses = [meRes.status, campaignsRes.status];
     me = await meRes.json();
-    const body = (await campaignsRes.json()) as { campaigns?: Campaign[] } | Campaign[];
-    campaigns = Array.isArray(body) ? body : (body.campaigns ?? []);
+    // The provider answers `{ businessId, items: [...] }`.
+    const body = (await campaignsRes.json()) as { items?: Campaign[] };
+    campaigns = body.items ?? [];
   } catch (err) {
     // The refresh token is dead (revoked, expired): the session is gone, sign in again.
     if (err instanceof ReauthenticationRequiredError) redirect(LOGIN);
@@ -55,7 +56,7 @@ export default async function Dashboard() {
         <ul data-testid="campaigns">
           {campaigns.map((c, i) => (
             <li key={c.id ?? i} data-testid="campaign">
-              {c.name ?? c.id} {c.status ? <span className="muted">({c.status})</span> : null}
+              {c.name ?? c.id} <span className="muted">({c.id})</span>
             </li>
           ))}
         </ul>
