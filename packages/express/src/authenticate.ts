@@ -3,7 +3,7 @@
  *
  * @module
  */
-import { type AuthMethod, type AuthServer, ConfigError, MissingCredentialsError } from '@auth/core';
+import { type AuthMethod, type AuthServer, ConfigError, MissingCredentialsError, nodeHeaderAccessor } from '@auth/core';
 import type { NextFunction, Request, RequestHandler, Response } from 'express';
 import { sendAuthError } from './send-auth-error.js';
 
@@ -60,7 +60,7 @@ export function authenticate(auth: Verifies, options: AuthenticateOptions = {}):
   }
   return function authenticate(req: Request, res: Response, next: NextFunction): void {
     auth
-      .verify((name) => req.headers[name], {
+      .verify(nodeHeaderAccessor(req), {
         httpMethod: req.method,
         scopes,
         allow,

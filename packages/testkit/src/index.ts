@@ -3,3 +3,4 @@ export * from './client-token-store-contract.js';
 export { type AuthStoreFixture, describeAuthStoreContract } from './auth-store-contract.js';
 export * from './adapter-fixture.js';
 export * from './adapter-cases.js';
+export * from './conformance/index.js';

@@ -27,7 +27,7 @@ export type {
   VerifierCacheOptions,
   VerifierMethods,
 } from './verify/verifier-options.js';
-export type { HeaderAccessor, QueryAccessor } from './verify/header-accessor.js';
+export { nodeHeaderAccessor, type HeaderAccessor, type NodeHeaderSource, type QueryAccessor } from './verify/header-accessor.js';
 // cookies/ (sealed session cookies and CSRF)
 export {
   createSessionCookies,

@@ -75,3 +75,25 @@ export function readSingleValue(
   }
   return value;
 }
+
+/** What {@link nodeHeaderAccessor} reads: a Node `IncomingMessage` (or a framework request wrapping one). */
+export interface NodeHeaderSource {
+  headers: Readonly<Record<string, string | readonly string[] | undefined>>;
+  /** Every line of every header, unjoined (Node >= 18.3). */
+  headersDistinct?: Readonly<Record<string, readonly string[] | undefined>>;
+}
+
+/**
+ * The {@link HeaderAccessor} for a Node request. Node keeps only the FIRST line of a repeated
+ * `Authorization` header in `req.headers` (it joins most other repeats with ", "), so a request carrying
+ * two credentials would be judged on one of them; `authorization` is therefore read from
+ * `headersDistinct`, where the repeat is visible and refused like a joined one.
+ *
+ * @example
+ * ```ts
+ * const principal = await auth.verify(nodeHeaderAccessor(req), { httpMethod: req.method });
+ * ```
+ */
+export function nodeHeaderAccessor(req: NodeHeaderSource): HeaderAccessor {
+  return (name) => (name === 'authorization' ? (req.headersDistinct?.authorization ?? req.headers.authorization) : req.headers[name]);
+}
