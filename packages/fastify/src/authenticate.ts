@@ -1,4 +1,4 @@
-import type { AuthServer, Principal } from '@auth/core';
+import { type AuthServer, nodeHeaderAccessor, type Principal } from '@auth/core';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { RouteAuthRequirements } from './route-config.js';
 import { sendAuthError } from './send-error.js';
@@ -25,7 +25,7 @@ export function createRequestVerifier(auth: AuthServer): RequestVerifier {
     const query = request.query as Record<string, unknown> | null | undefined;
     const body = request.body as Record<string, unknown> | null | undefined;
     const csrf = body && typeof body === 'object' ? body[csrfField] : undefined;
-    return auth.verify((name) => request.headers[name], {
+    return auth.verify(nodeHeaderAccessor(request.raw), {
       httpMethod: request.method,
       scopes: requirements?.scopes,
       allow: requirements?.allow,

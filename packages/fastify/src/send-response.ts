@@ -11,6 +11,7 @@ export async function sendWebResponse(reply: FastifyReply, response: Response): 
   });
   const cookies = response.headers.getSetCookie();
   if (cookies.length) reply.header('set-cookie', cookies);
-  const body = response.body ? Buffer.from(await response.arrayBuffer()) : null;
-  return reply.send(body);
+  // No body must go out as no body: `send(null)` would be serialised as the JSON text `null`.
+  if (!response.body) return reply.send();
+  return reply.send(Buffer.from(await response.arrayBuffer()));
 }

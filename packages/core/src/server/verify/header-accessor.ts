@@ -81,6 +81,18 @@ export interface NodeHeaderSource {
   headers: Readonly<Record<string, string | readonly string[] | undefined>>;
   /** Every line of every header, unjoined (Node >= 18.3). */
   headersDistinct?: Readonly<Record<string, readonly string[] | undefined>>;
+  /** Names and values as received, alternating (what `headersDistinct` is built from). */
+  rawHeaders?: readonly string[];
+}
+
+function authorizationLines(req: NodeHeaderSource): readonly string[] | string | undefined {
+  if (req.headersDistinct) return req.headersDistinct.authorization;
+  // Request objects that mimic IncomingMessage (Fastify's inject) may lack the getter but keep rawHeaders.
+  const raw = req.rawHeaders;
+  if (!Array.isArray(raw)) return req.headers.authorization as string | undefined;
+  const lines: string[] = [];
+  for (let i = 0; i + 1 < raw.length; i += 2) if (raw[i]!.toLowerCase() === 'authorization') lines.push(raw[i + 1]!);
+  return lines.length ? lines : undefined;
 }
 
 /**
@@ -95,5 +107,5 @@ export interface NodeHeaderSource {
  * ```
  */
 export function nodeHeaderAccessor(req: NodeHeaderSource): HeaderAccessor {
-  return (name) => (name === 'authorization' ? (req.headersDistinct?.authorization ?? req.headers.authorization) : req.headers[name]);
+  return (name) => (name === 'authorization' ? authorizationLines(req) : req.headers[name]);
 }
