@@ -1,4 +1,4 @@
-import type { HeaderAccessor, QueryAccessor } from '@auth/core';
+import { type HeaderAccessor, type NodeHeaderSource, nodeHeaderAccessor, type QueryAccessor } from '@auth/core';
 import { type HttpRequestLike, requestTarget } from '../http/http-request.js';
 
 /** What `AuthGuard` passes to the core's `verify` for one request. */
@@ -25,7 +25,8 @@ export interface AuthRequestContext {
 export function requestContext(req: HttpRequestLike): AuthRequestContext {
   let search: URLSearchParams | undefined;
   return {
-    getHeader: (name) => req.headers[name],
+    // The Node request itself (Fastify wraps it in `raw`): a repeated Authorization header stays visible.
+    getHeader: nodeHeaderAccessor((req as { raw?: NodeHeaderSource }).raw ?? (req as NodeHeaderSource)),
     httpMethod: req.method,
     // Parsed from the raw target rather than the platform's `query` object, so a repeated parameter is
     // seen as repeated on both platforms and bracket syntax is never expanded into objects.

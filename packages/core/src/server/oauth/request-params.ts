@@ -61,22 +61,31 @@ export async function formParams(
   if (!isForm(request)) {
     throw new OAuthError('invalid_request', 'The body must be application/x-www-form-urlencoded');
   }
+  // The limit holds whoever read the body: a host parser with a larger limit must not widen it.
+  const declared = Number(request.headers.get('content-length') ?? '0');
+  if (declared > maxBytes) throw new OAuthError('invalid_request', 'The request body is too large');
   if (preParsed !== undefined) {
-    if (preParsed instanceof URLSearchParams) return collectParams(preParsed.entries());
+    if (preParsed instanceof URLSearchParams) return limited(collectParams(preParsed.entries()), maxBytes);
     if (typeof preParsed !== 'object' || preParsed === null) {
       throw new OAuthError('invalid_request', 'The body must be application/x-www-form-urlencoded');
     }
-    return collectParams(Object.entries(preParsed));
+    return limited(collectParams(Object.entries(preParsed)), maxBytes);
   }
   if (request.bodyUsed) {
     // The host read the stream without handing us the result: an adapter bug, reported as a client error
     // so it never turns into a 500 in production.
     throw new OAuthError('invalid_request', 'The request body was already consumed');
   }
-  const declared = Number(request.headers.get('content-length') ?? '0');
-  if (declared > maxBytes) throw new OAuthError('invalid_request', 'The request body is too large');
   const text = await readLimited(request, maxBytes);
   return collectParams(new URLSearchParams(text).entries());
+}
+
+/** Parameters parsed by the host, refused when their decoded size alone exceeds the limit (chunked bodies). */
+function limited(params: Map<string, string>, maxBytes: number): Map<string, string> {
+  let size = 0;
+  for (const [name, value] of params) size += name.length + value.length + 2;
+  if (size > maxBytes) throw new OAuthError('invalid_request', 'The request body is too large');
+  return params;
 }
 
 async function readLimited(request: Request, maxBytes: number): Promise<string> {
