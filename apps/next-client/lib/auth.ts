@@ -5,6 +5,7 @@
  */
 import { authorizationCode, createNextAuth, type NextAuth } from '@auth/next';
 import { loadConfig } from './config';
+import { countingFetch, e2eHooksEnabled } from './e2e-hooks';
 
 const holder = globalThis as typeof globalThis & { __nextClientAuth?: NextAuth };
 
@@ -21,6 +22,7 @@ export function nextAuth(): NextAuth {
       redirectUri: config.redirectUri,
       scope: config.scope,
       responseMode: 'form_post',
+      ...(e2eHooksEnabled ? { fetch: countingFetch } : {}),
     }),
     secrets: [config.signInSecret],
     afterLogin: '/dashboard',
