@@ -3,13 +3,13 @@ import 'reflect-metadata';
 import type { AdapterFixture, ConformanceHarness, WireRequest } from '@auth/testkit';
 import { AuthModule } from '../src/index.js';
 import { FixtureController } from './fixture-controller.js';
-import { createApp, http, type Platform } from './nest-app.js';
+import { type AppOptions, createApp, http, type Platform } from './nest-app.js';
 
-export async function conformanceHarness(platform: Platform, fixture: AdapterFixture): Promise<ConformanceHarness> {
+export async function conformanceHarness(platform: Platform, fixture: AdapterFixture, options: AppOptions = {}): Promise<ConformanceHarness> {
   const app = await createApp(platform, {
     imports: [AuthModule.forRoot({ server: fixture.auth, authorizationServer: true, globalGuard: true })],
     controllers: [FixtureController],
-  });
+  }, options);
   const send = async ({ method, path, headers, body }: WireRequest) => {
     let req = http(app)[method.toLowerCase() as 'get' | 'post'](path).buffer(true).parse((res, done) => {
       let text = '';
