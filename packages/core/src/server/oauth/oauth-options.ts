@@ -23,7 +23,10 @@ export interface OAuthPaths {
   consent?: string;
 }
 
-/** Opaque access tokens (the default): looked up by hash on every verification, so revocation is immediate. */
+/**
+ * Opaque access tokens (the default): looked up by hash, so revocation is immediate (`auth.verify` serves a
+ * repeat from its cache, which this process's revocation events clear at once).
+ */
 export interface OpaqueAccessTokens {
   format: 'opaque';
 }

@@ -139,11 +139,29 @@ export function createVerifier(ctx: ServerContext, methods: VerifierMethods | un
     intervalMs: cfg.lastUsedFlushMs,
     maxPending: 1000,
   });
+  // OAuth access tokens: principals cached by token hash, with a family index so that revoking a
+  // refresh token (which revokes its family) drops every access token of the family at once.
+  const families = new Map<string, Set<string>>();
+  const tokenCache = createCredentialCache<Principal>(cfg.cache.maxEntries, cfg.cache.ttlMs, (hash, principal) => {
+    const keys = principal.credentialId === null ? undefined : families.get(principal.credentialId);
+    if (!keys) return;
+    keys.delete(hash);
+    if (keys.size === 0) families.delete(principal.credentialId!);
+  });
+  const tokenInflight = new Map<string, Promise<Principal | null>>();
   const unsubscribe = ctx.invalidation.subscribe((event) => {
     epoch++;
     if (event.type === 'credential') {
       cache.delete(event.hash);
       inflight.delete(event.hash);
+    } else if (event.type === 'token') {
+      tokenCache.delete(event.hash);
+      tokenInflight.delete(event.hash);
+    } else if (event.type === 'family') {
+      const keys = families.get(event.familyId);
+      if (keys) for (const hash of [...keys]) tokenCache.delete(hash);
+      // A lookup in flight cannot be matched to its family before it resolves; new callers must not join it.
+      tokenInflight.clear();
     }
   });
 
@@ -196,6 +214,43 @@ export function createVerifier(ctx: ServerContext, methods: VerifierMethods | un
       inflight.set(hash, pending);
     }
     return pending;
+  }
+
+  /**
+   * The principal of an OAuth access token (opaque or JWT), from the warm cache when this exact token was
+   * verified within the TTL: a hit skips the signature check and the store. Only valid tokens are cached,
+   * and a hit is re-checked against the token's own expiry.
+   */
+  async function accessTokenPrincipal(token: string): Promise<Principal | null> {
+    const hash = ctx.hash(token);
+    const now = ctx.now();
+    const hit = tokenCache.get(hash, now);
+    if (hit && (hit.expiresAt === null || hit.expiresAt > now)) return { ...hit, scopes: hit.scopes.slice() };
+    let pending = tokenInflight.get(hash);
+    if (!pending) {
+      const started = epoch;
+      pending = deps.oauth
+        .verifyAccessToken(token)
+        .then((principal) => {
+          if (principal && epoch === started) {
+            const familyId = principal.credentialId;
+            // Without a family id the entry could not be dropped by a family revocation: not cached.
+            if (familyId !== null) {
+              tokenCache.set(hash, { ...principal, scopes: principal.scopes.slice() }, ctx.now());
+              let keys = families.get(familyId);
+              if (!keys) families.set(familyId, (keys = new Set()));
+              keys.add(hash);
+            }
+          }
+          return principal;
+        })
+        .finally(() => {
+          if (tokenInflight.get(hash) === pending) tokenInflight.delete(hash);
+        });
+      tokenInflight.set(hash, pending);
+    }
+    const principal = await pending;
+    return principal && { ...principal, scopes: principal.scopes.slice() };
   }
 
   /** The live record behind a presented secret, or `fail()`: junk never reaches the store. */
@@ -327,7 +382,7 @@ export function createVerifier(ctx: ServerContext, methods: VerifierMethods | un
       const accessTokenShape = prefix === undefined ? JWT_RE.test(token) : prefix === prefixes.accessToken;
       if (accessTokenShape && cfg.accessTokens) {
         if (!isAllowed('access_token')) throw notAccepted('access_token');
-        const principal = await deps.oauth.verifyAccessToken(token);
+        const principal = await accessTokenPrincipal(token);
         if (!principal) throw invalidBearer();
         return principal;
       }
