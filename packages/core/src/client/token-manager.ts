@@ -60,6 +60,9 @@ export interface TokenManager extends CredentialSource {
   revoke(subject?: string): Promise<void>;
 }
 
+/** Subjects whose store key a token manager remembers before starting over. */
+const KEY_MEMO_MAX = 10_000;
+
 function durationMs(value: Duration | undefined, fallback: Duration, what: string): number {
   try {
     return toMs(value ?? fallback);
@@ -111,10 +114,22 @@ export function createTokenManager(grant: Grant, options: TokenManagerOptions = 
   const namespace = options.namespace ?? 'auth:tokens';
   const inflight = new Map<string, Promise<StoredTokenSet>>();
 
+  // Store keys are a hash per subject: computing one costs more than the whole cached path, so they are
+  // memoised (bounded: the memo starts over once it holds KEY_MEMO_MAX subjects).
+  let defaultKey: string | undefined;
+  const subjectKeys = new Map<string, string>();
   function keyFor(subject: string | undefined): string {
-    if (subject !== undefined && (typeof subject !== 'string' || subject === '')) {
-      throw new ConfigError('subject must be a non-empty string');
+    if (subject === undefined) return (defaultKey ??= storeKey(undefined));
+    if (typeof subject !== 'string' || subject === '') throw new ConfigError('subject must be a non-empty string');
+    let key = subjectKeys.get(subject);
+    if (key === undefined) {
+      if (subjectKeys.size >= KEY_MEMO_MAX) subjectKeys.clear();
+      key = storeKey(subject);
+      subjectKeys.set(subject, key);
     }
+    return key;
+  }
+  function storeKey(subject: string | undefined): string {
     // Hashed: fixed length and charset for any backend, and no user identifiers in key listings.
     return `${namespace}:${sha256(JSON.stringify([grant.identity, subject ?? null]))}`;
   }

@@ -1,0 +1,108 @@
+/**
+ * The cached path of the token manager was made cheaper (store keys memoised per subject; the memory store
+ * copies flat token sets with a spread). These tests pin what must not change: the store keys themselves
+ * (persisted in shared stores such as Redis), subject validation, and copy-in/copy-out isolation.
+ */
+import { describe, expect, it } from 'vitest';
+import { createTokenManager, memoryTokenStore } from '../../src/client/index.js';
+import type { Grant } from '../../src/client/grant.js';
+import type { TokenSet } from '../../src/client/token-set.js';
+import type { TokenStore } from '../../src/client/token-store.js';
+import { sha256 } from '../../src/crypto/hash.js';
+import { ConfigError } from '../../src/errors.js';
+
+const fresh = (token = 'at_1'): TokenSet => ({ accessToken: token, tokenType: 'Bearer', expiresAt: Date.now() + 3_600_000, obtainedAt: Date.now() });
+function offlineGrant(): Grant & { calls: number } {
+  const g = {
+    calls: 0,
+    grantType: 'client_credentials' as const,
+    identity: 'test:offline',
+    requestToken: async () => {
+      g.calls++;
+      return fresh(`at_${g.calls}`);
+    },
+    refresh: async () => fresh(),
+    revokeToken: async () => {},
+  };
+  return g;
+}
+
+/** A memory store that records every key it is asked for. */
+function recordingStore() {
+  const inner = memoryTokenStore();
+  const keys: string[] = [];
+  const store: TokenStore = {
+    ...inner,
+    get: (key) => {
+      keys.push(key);
+      return inner.get(key);
+    },
+    compareAndSet: (key, set, v) => inner.compareAndSet(key, set, v),
+    delete: (key, v) => inner.delete(key, v),
+  };
+  return { store, keys };
+}
+
+const expectedKey = (identity: string, subject: string | null) => `auth:tokens:${sha256(JSON.stringify([identity, subject]))}`;
+
+describe('token manager cached path', () => {
+  it('keeps the store keys byte for byte (default subject and named subjects)', async () => {
+    const { store, keys } = recordingStore();
+    const tokens = createTokenManager(offlineGrant(), { store });
+    await tokens.getAccessToken();
+    await tokens.getAccessToken('user-1');
+    await tokens.getAccessToken();
+    await tokens.getAccessToken('user-1');
+    expect(new Set(keys)).toEqual(new Set([expectedKey('test:offline', null), expectedKey('test:offline', 'user-1')]));
+  });
+
+  it('stays correct past the memo bound: every subject keeps its own key and token', async () => {
+    const grant = offlineGrant();
+    const { store, keys } = recordingStore();
+    const tokens = createTokenManager(grant, { store });
+    const first = await tokens.getAccessToken('s0');
+    for (let i = 1; i <= 10_050; i++) await tokens.getAccessToken(`s${i}`);
+    expect(await tokens.getAccessToken('s0')).toBe(first);
+    expect(keys.at(-1)).toBe(expectedKey('test:offline', 's0'));
+    expect(grant.calls).toBe(10_051);
+  });
+
+  it('still refuses an empty or non-string subject', async () => {
+    const tokens = createTokenManager(offlineGrant());
+    await expect(tokens.getAccessToken('')).rejects.toBeInstanceOf(ConfigError);
+    await expect(tokens.getAccessToken(42 as unknown as string)).rejects.toBeInstanceOf(ConfigError);
+  });
+
+  it('serves one renewal and then the cache: a single token request', async () => {
+    const grant = offlineGrant();
+    const tokens = createTokenManager(grant);
+    const all = await Promise.all(Array.from({ length: 1000 }, () => tokens.getAccessToken()));
+    for (let i = 0; i < 100; i++) all.push(await tokens.getAccessToken());
+    expect(new Set(all)).toEqual(new Set(['at_1']));
+    expect(grant.calls).toBe(1);
+  });
+});
+
+describe('memoryTokenStore copies', () => {
+  it('hands out copies of a flat token set: mutating one changes neither the store nor the next read', async () => {
+    const store = memoryTokenStore();
+    const written = fresh('at_a');
+    await store.compareAndSet('k', written, null);
+    written.accessToken = 'changed-after-write';
+    const a = (await store.get('k'))!;
+    a.tokenSet.accessToken = 'changed-after-read';
+    const b = (await store.get('k'))!;
+    expect(b.tokenSet.accessToken).toBe('at_a');
+    expect(b.tokenSet).not.toBe(a.tokenSet);
+  });
+
+  it('still deep-copies a token set carrying nested values', async () => {
+    const store = memoryTokenStore();
+    const written = { ...fresh('at_b'), extra: { nested: ['x'] } } as TokenSet & { extra: { nested: string[] } };
+    await store.compareAndSet('k', written, null);
+    const a = (await store.get('k'))!.tokenSet as typeof written;
+    a.extra.nested.push('y');
+    const b = (await store.get('k'))!.tokenSet as typeof written;
+    expect(b.extra.nested).toEqual(['x']);
+  });
+});
