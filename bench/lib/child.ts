@@ -1,0 +1,121 @@
+/**
+ * Child processes for the benchmarks: servers under test and in-process micro benchmarks each run in a
+ * process of their own, so the load generator never shares an event loop with what it measures.
+ */
+import { type ChildProcess, spawn } from 'node:child_process';
+import { cpus } from 'node:os';
+import { fileURLToPath } from 'node:url';
+
+const ROOT = fileURLToPath(new URL('../', import.meta.url));
+// Workspace packages resolve to their built dist (what users run): `pnpm bench` builds them first.
+const NODE_ARGS = ['--import', 'tsx'];
+/** On 2+ cores, servers get the last core and the load generator the rest, so they do not fight. */
+const CORES = cpus().length;
+export const SERVER_CPU = CORES >= 2 ? String(CORES - 1) : undefined;
+export const LOAD_CPUS = CORES >= 2 ? `0-${CORES - 2}` : undefined;
+
+export interface Started<T> {
+  info: T;
+  proc: ChildProcess;
+  stop(): Promise<void>;
+}
+
+function command(script: string, args: string[], nodeFlags: string[], cpu: string | undefined) {
+  const node = [...nodeFlags, ...NODE_ARGS, `${ROOT}${script}`, ...args];
+  return cpu ? { cmd: 'taskset', argv: ['-c', cpu, process.execPath, ...node] } : { cmd: process.execPath, argv: node };
+}
+
+/**
+ * Start a long-lived child (a server). It must print one JSON line prefixed `READY ` on stdout when
+ * listening. Rejects after `timeoutMs`.
+ */
+export function startChild<T>(
+  script: string,
+  args: string[] = [],
+  opts: { nodeFlags?: string[]; cpu?: string | undefined; timeoutMs?: number } = {},
+): Promise<Started<T>> {
+  const { cmd, argv } = command(script, args, opts.nodeFlags ?? [], 'cpu' in opts ? opts.cpu : SERVER_CPU);
+  const proc = spawn(cmd, argv, { stdio: ['ignore', 'pipe', 'inherit'], env: { ...process.env, NODE_ENV: 'production' } });
+  return new Promise((resolve, reject) => {
+    let buf = '';
+    const timer = setTimeout(() => {
+      proc.kill('SIGKILL');
+      reject(new Error(`${script} did not start within ${opts.timeoutMs ?? 60_000} ms`));
+    }, opts.timeoutMs ?? 60_000);
+    proc.once('exit', (code) => {
+      clearTimeout(timer);
+      reject(new Error(`${script} exited with ${code} before it was ready`));
+    });
+    proc.stdout!.on('data', (chunk: Buffer) => {
+      buf += chunk.toString();
+      const line = buf.split('\n').find((l) => l.startsWith('READY '));
+      if (!line) return;
+      clearTimeout(timer);
+      proc.removeAllListeners('exit');
+      proc.stdout!.removeAllListeners('data');
+      proc.stdout!.resume();
+      resolve({
+        info: JSON.parse(line.slice(6)) as T,
+        proc,
+        stop: () =>
+          new Promise<void>((done) => {
+            if (proc.exitCode !== null || proc.signalCode !== null) return done();
+            const kill = setTimeout(() => proc.kill('SIGKILL'), 10_000);
+            proc.once('exit', () => {
+              clearTimeout(kill);
+              done();
+            });
+            proc.kill('SIGTERM');
+          }),
+      });
+    });
+  });
+}
+
+/** Run a child to completion and parse the JSON it prints last (a line prefixed `RESULT `). */
+export function runChild<T>(
+  script: string,
+  args: string[] = [],
+  opts: { nodeFlags?: string[]; cpu?: string | undefined; timeoutMs?: number } = {},
+): Promise<T> {
+  const { cmd, argv } = command(script, args, opts.nodeFlags ?? [], 'cpu' in opts ? opts.cpu : SERVER_CPU);
+  const proc = spawn(cmd, argv, { stdio: ['ignore', 'pipe', 'inherit'], env: { ...process.env, NODE_ENV: 'production' } });
+  return new Promise((resolve, reject) => {
+    let out = '';
+    const timer = setTimeout(() => proc.kill('SIGKILL'), opts.timeoutMs ?? 300_000);
+    proc.stdout!.on('data', (c: Buffer) => {
+      out += c.toString();
+    });
+    proc.once('exit', (code) => {
+      clearTimeout(timer);
+      const line = out.split('\n').find((l) => l.startsWith('RESULT '));
+      if (code !== 0 || !line) return reject(new Error(`${script} ${args.join(' ')} failed (exit ${code}): ${out.slice(-2000)}`));
+      resolve(JSON.parse(line.slice(7)) as T);
+    });
+  });
+}
+
+/** Print the readiness line a parent waits for, and exit cleanly on SIGTERM. */
+export function ready(info: unknown, onStop?: () => Promise<void> | void): void {
+  process.stdout.write(`READY ${JSON.stringify(info)}\n`);
+  process.once('SIGTERM', async () => {
+    try {
+      await onStop?.();
+    } finally {
+      process.exit(0);
+    }
+  });
+}
+
+/** Print a child's result for {@link runChild}. */
+export function result(value: unknown): void {
+  process.stdout.write(`RESULT ${JSON.stringify(value)}\n`);
+}
+
+/** Path every benchmark server answers with its own CPU time, so cost per request can be measured. */
+export const CPU_PATH = '/__cpu';
+/** This process's CPU time (user + system, all threads) in microseconds, as JSON. */
+export const cpuBody = () => {
+  const u = process.cpuUsage();
+  return { us: u.user + u.system };
+};

@@ -1,0 +1,105 @@
+/** Markdown rendering of a results JSON: ratios against the peer measured in the same run. */
+import { pct } from './stats.js';
+
+type Any = Record<string, any>;
+const n = (x: number) => Math.round(x).toLocaleString('en-US');
+const mark = (ok: boolean) => (ok ? 'met' : '**missed**');
+
+export function renderTable(report: { meta: Any; results: Any }): string {
+  const { meta, results } = report;
+  const out: string[] = [];
+  out.push(`### Results (${meta.mode} mode${meta.label ? `, ${meta.label}` : ''}): ${meta.date}`);
+  out.push('');
+  out.push(
+    `Machine: ${meta.machine.nproc} cores, ${meta.machine.cpu}, ${meta.machine.memoryGiB} GiB RAM (${meta.machine.pinning}); ` +
+      `Node ${meta.node}; load average before ${meta.loadAverage.before.map((x: number) => x.toFixed(2)).join(' / ')}, ` +
+      `after ${meta.loadAverage.after.map((x: number) => x.toFixed(2)).join(' / ')}; ` +
+      `${meta.mode_settings.rounds} interleaved rounds x ${meta.mode_settings.duration}s per sample; took ${meta.seconds}s.`,
+  );
+  out.push('');
+  out.push(`Versions: ${Object.entries(meta.versions).map(([k, v]) => `${k} ${v}`).join(', ')}.`);
+  out.push('');
+
+  if (results.verify) {
+    out.push('#### 1. Verification overhead (same route unprotected as baseline, bracketing samples; target <= 5%)');
+    out.push('');
+    out.push(
+      'Loss at saturation = `1 - cpu(unprotected)/cpu(route)` from the server\'s CPU time per request (robust to other load on the machine); req/s loss = raw throughput ratio (noisy here).',
+    );
+    out.push('');
+    out.push('| Framework | Route | server CPU us/req | Loss at saturation (median) | Target | req/s (median) | req/s loss (median) | CPU loss per round |');
+    out.push('| --- | --- | ---: | ---: | --- | ---: | ---: | --- |');
+    for (const r of results.verify as Any[]) {
+      const isOpen = r.variant === 'unprotected';
+      const isPeer = String(r.variant).startsWith('peer');
+      out.push(
+        `| ${r.framework} | ${r.variant} | ${r.cpuPerReq.toFixed(1)} | ${isOpen ? '(baseline)' : pct(r.cpuLoss)} | ${
+          isOpen || isPeer ? '' : mark(r.cpuLoss <= 0.05)
+        } | ${n(r.rps)} | ${isOpen ? '' : pct(r.loss)} | ${isOpen ? '' : r.cpuLossPerRound.map((x: number) => pct(x, 0)).join(' ')}${
+          r.non2xx ? ` (${r.non2xx} non-2xx!)` : ''
+        } |`,
+      );
+    }
+    out.push('');
+  }
+  if (results.token) {
+    const t = results.token as Any;
+    out.push('#### 2. Token endpoint (grants/s; ratio vs node-oidc-provider client_credentials, same round; target >= 3x)');
+    out.push('');
+    out.push('| Server | Store | Grant | grants/s (median) | Ratio vs oidc-provider (median of rounds) | Target | Server CPU us/grant | CPU ratio | p99 ms |');
+    out.push('| --- | --- | --- | ---: | ---: | --- | ---: | ---: | ---: |');
+    for (const r of t.rows as Any[]) {
+      const isPeer = r.server === 'oidc-provider';
+      out.push(
+        `| ${r.server} | ${r.store} | ${r.grant} | ${n(r.rps)} | ${isPeer ? '1.00x (baseline)' : `${r.ratio.toFixed(2)}x`} | ${
+          isPeer ? '' : mark(r.ratio >= 3)
+        } | ${n(r.cpuPerGrant)} | ${isPeer ? '' : `${r.cpuRatio.toFixed(2)}x`} | ${r.p99} |${r.non2xx ? ` ${r.non2xx} non-2xx!` : ''}`,
+      );
+    }
+    if (t.notes?.length) out.push('', ...t.notes.map((s: string) => `- ${s}`));
+    out.push('');
+  }
+  if (results.client) {
+    const c = results.client as Any;
+    out.push('#### 3. Client token manager (in-process, tinybench)');
+    out.push('');
+    out.push('| Measure | Result | Target |');
+    out.push('| --- | ---: | --- |');
+    out.push(`| cached \`getAccessToken()\` ops/s (median of rounds) | ${n(c.cachedOpsPerSec)} | >= 1,000,000: ${mark(c.cachedOpsPerSec >= 1e6)} |`);
+    out.push(`| cached \`getAccessToken(subject)\` ops/s | ${n(c.cachedSubjectOpsPerSec)} | |`);
+    out.push(
+      `| ${n(c.stampede.callers)} concurrent callers, expired token: time to all resolved (median) | ${c.stampede.ms.toFixed(1)} ms | |`,
+    );
+    out.push(
+      `| ... token requests made (every round) | ${c.stampede.requests.join(', ')} | exactly 1: ${mark(c.stampede.requests.every((x: number) => x === 1))} |`,
+    );
+    out.push('');
+  }
+  if (results.axios) {
+    out.push('#### 4. axios (requests/s from one client process, 16 in flight; overhead vs raw axios, same round; target <= 3%)');
+    out.push('');
+    out.push('| Client | req/s (median) | Overhead vs raw (req/s, median of rounds) | Client CPU us/req | CPU overhead vs raw | Target |');
+    out.push('| --- | ---: | ---: | ---: | ---: | --- |');
+    for (const r of results.axios as Any[]) {
+      const isRaw = r.name.startsWith('raw');
+      const isOurs = r.name.startsWith('@auth/axios');
+      out.push(
+        `| ${r.name} | ${n(r.rps)} | ${isRaw ? '(baseline)' : pct(r.overhead)} | ${r.cpuPerReq.toFixed(1)} | ${isRaw ? '' : pct(r.cpuOverhead)} | ${
+          isOurs ? mark(r.overhead <= 0.03) : ''
+        } |`,
+      );
+    }
+    out.push('');
+  }
+  if (results.memory) {
+    out.push('#### 5. Memory (heap after `gc()`, child process with `--expose-gc`; median of rounds)');
+    out.push('');
+    out.push('| What | Heap per 10,000 | Per entry |');
+    out.push('| --- | ---: | ---: |');
+    for (const r of results.memory as Any[]) {
+      out.push(`| ${r.what} | ${(r.bytes / 2 ** 20).toFixed(2)} MiB | ${n(r.bytes / 10_000)} B |`);
+    }
+    out.push('');
+  }
+  return out.join('\n');
+}

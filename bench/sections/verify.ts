@@ -1,0 +1,106 @@
+/**
+ * (1) Verification overhead: a protected route vs the same route unprotected, Express and Fastify, every
+ * scheme, plus the peer (passport-http-bearer / @fastify/bearer-auth).
+ *
+ * Each protected sample is bracketed by unprotected samples (open, A, open, B, open, ...; the order of
+ * A, B... rotates every round) and compared with the mean of its two neighbours, so a neighbour's load
+ * burst on this shared machine hits both sides of a ratio. Two ratios are kept per sample:
+ * - requests/s, as the issue asks;
+ * - the server's CPU time per request (user + system, from the server's own `process.cpuUsage()`),
+ *   which other processes on the machine barely disturb. For a single-threaded server run to saturation,
+ *   throughput = 1 / CPU per request, so `1 - cpu(open) / cpu(route)` is the throughput loss at saturation.
+ */
+import { startChild } from '../lib/child.js';
+import type { Credentials } from '../lib/fixture.js';
+import { load, type Sample, sample } from '../lib/load.js';
+import { loss, median, rotate } from '../lib/stats.js';
+import type { Mode } from '../run.js';
+
+interface Variant {
+  name: string;
+  path: string;
+  headers: Record<string, string>;
+}
+
+export interface VerifyRow {
+  framework: 'express' | 'fastify';
+  variant: string;
+  /** Median requests/s over rounds. */
+  rps: number;
+  /** Median server CPU microseconds per request. */
+  cpuPerReq: number;
+  /** Median over rounds of the req/s loss against the bracketing unprotected samples. */
+  loss: number;
+  /** Median over rounds of `1 - cpu(open)/cpu(route)`: throughput loss at saturation. */
+  cpuLoss: number;
+  lossPerRound: number[];
+  cpuLossPerRound: number[];
+  non2xx: number;
+}
+
+export async function benchVerify(mode: Mode, log: (s: string) => void): Promise<VerifyRow[]> {
+  const rows: VerifyRow[] = [];
+  for (const framework of ['express', 'fastify'] as const) {
+    const server = await startChild<{ port: number; creds: Credentials }>(`servers/verify-${framework}.ts`);
+    try {
+      const base = `http://127.0.0.1:${server.info.port}`;
+      const c = server.info.creds;
+      const peer = framework === 'express' ? 'passport-http-bearer' : '@fastify/bearer-auth';
+      const open: Variant = { name: 'unprotected', path: '/open', headers: {} };
+      const variants: Variant[] = [
+        { name: 'API key (3 headers)', path: '/ours', headers: c.apiKey },
+        { name: 'PAT Bearer', path: '/ours', headers: c.pat },
+        { name: 'OAuth opaque token', path: '/ours', headers: c.opaque },
+        { name: 'OAuth JWT token', path: '/ours-jwt', headers: c.jwt },
+        { name: 'sealed session cookie', path: '/ours', headers: c.cookie },
+        { name: `peer: ${peer}`, path: '/peer', headers: c.peer },
+      ];
+      const run = (v: Variant) => sample(base, { url: base + v.path, headers: v.headers, duration: mode.duration });
+      for (const v of [open, ...variants]) await load({ url: base + v.path, headers: v.headers, duration: mode.warmup });
+      const opens: Sample[] = [];
+      const pairs = new Map<string, { s: Sample; rpsLoss: number; cpuLoss: number }[]>(variants.map((v) => [v.name, []]));
+      for (let r = 0; r < mode.rounds; r++) {
+        let before = await run(open);
+        opens.push(before);
+        for (const v of rotate(variants, r)) {
+          const s = await run(v);
+          const after = await run(open);
+          opens.push(after);
+          const rpsBase = (before.rps + after.rps) / 2;
+          const cpuBase = (before.cpuPerReq + after.cpuPerReq) / 2;
+          pairs.get(v.name)!.push({ s, rpsLoss: loss(s.rps, rpsBase), cpuLoss: 1 - cpuBase / s.cpuPerReq });
+          before = after;
+        }
+        log(`  verify ${framework} round ${r + 1}/${mode.rounds}`);
+      }
+      rows.push({
+        framework,
+        variant: open.name,
+        rps: median(opens.map((s) => s.rps)),
+        cpuPerReq: median(opens.map((s) => s.cpuPerReq)),
+        loss: 0,
+        cpuLoss: 0,
+        lossPerRound: [],
+        cpuLossPerRound: [],
+        non2xx: opens.reduce((a, s) => a + s.non2xx + s.errors, 0),
+      });
+      for (const v of variants) {
+        const p = pairs.get(v.name)!;
+        rows.push({
+          framework,
+          variant: v.name,
+          rps: median(p.map((x) => x.s.rps)),
+          cpuPerReq: median(p.map((x) => x.s.cpuPerReq)),
+          loss: median(p.map((x) => x.rpsLoss)),
+          cpuLoss: median(p.map((x) => x.cpuLoss)),
+          lossPerRound: p.map((x) => x.rpsLoss),
+          cpuLossPerRound: p.map((x) => x.cpuLoss),
+          non2xx: p.reduce((a, x) => a + x.s.non2xx + x.s.errors, 0),
+        });
+      }
+    } finally {
+      await server.stop();
+    }
+  }
+  return rows;
+}

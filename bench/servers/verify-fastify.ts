@@ -1,0 +1,30 @@
+/**
+ * Fastify 5 app for the verification-overhead benchmark: the same handler unprotected, behind the
+ * @auth/fastify plugin (opaque-token server and JWT server, each in its own context), and behind
+ * @fastify/bearer-auth.
+ */
+import bearerAuth from '@fastify/bearer-auth';
+import fastifyAuth from '@auth/fastify';
+import Fastify from 'fastify';
+import { CPU_PATH, cpuBody, ready } from '../lib/child.js';
+import { createFixture } from '../lib/fixture.js';
+
+const fx = await createFixture();
+const app = Fastify({ logger: false });
+const handler = async () => ({ ok: true });
+app.get(CPU_PATH, async () => cpuBody());
+app.get('/open', handler);
+await app.register(async (scope) => {
+  await scope.register(fastifyAuth, { auth: fx.auth });
+  scope.get('/ours', handler);
+});
+await app.register(async (scope) => {
+  await scope.register(fastifyAuth, { auth: fx.jwtAuth });
+  scope.get('/ours-jwt', handler);
+});
+await app.register(async (scope) => {
+  await scope.register(bearerAuth, { keys: new Set([fx.peerToken]) });
+  scope.get('/peer', handler);
+});
+const address = await app.listen({ port: 0, host: '127.0.0.1' });
+ready({ port: Number(new URL(address).port), creds: fx.creds }, () => app.close());
