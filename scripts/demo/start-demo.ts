@@ -185,6 +185,8 @@ export async function startDemo(options: StartDemoOptions): Promise<RunningDemo>
   const log = options.log ?? ((line: string) => console.log(line));
   const p = options.ports ?? {};
   const baseEnv: Record<string, string | undefined> = {
+    // A demo should not phone home (and the network here is closed anyway).
+    NEXT_TELEMETRY_DISABLED: '1',
     ...process.env,
     ...options.env,
     ...(p.provider ? { PROVIDER_PORT: String(p.provider) } : {}),
