@@ -3,13 +3,10 @@
  *
  * @module
  */
-import { type AuthServer, ConfigError, type OAuthServer, type PreParsedBody } from '@auth/core';
+import { type AuthServer, ConfigError, type OAuthServer } from '@auth/core';
 import type { NextFunction, Request as ExpressRequest, RequestHandler, Response } from 'express';
+import { forwardToWebHandler } from './forward-to-web-handler.js';
 import { pathnameOf } from './request-path.js';
-import { sendAuthError } from './send-auth-error.js';
-import { formBody } from './form-body.js';
-import { toWebRequest } from './web-request.js';
-import { sendWebResponse } from './web-response.js';
 
 /**
  * Serve the authorization server's endpoints (`/oauth/authorize`, `/oauth/token`, `/oauth/revoke`,
@@ -40,19 +37,6 @@ export function authorizationServer(auth: Pick<AuthServer, 'oauth'> | OAuthServe
       next();
       return;
     }
-    let request: Request;
-    let body: PreParsedBody | undefined;
-    try {
-      const parts = toWebRequest(req, url);
-      request = parts.request;
-      body = formBody(parts.body);
-    } catch (err) {
-      sendAuthError(res, err);
-      return;
-    }
-    oauth
-      .handle(request, { body })
-      .then((response) => sendWebResponse(res, response, req.method))
-      .catch(next);
+    forwardToWebHandler((request, options) => oauth.handle(request, options), req, res, next, url);
   };
 }

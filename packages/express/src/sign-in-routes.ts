@@ -3,14 +3,11 @@
  *
  * @module
  */
-import { ConfigError, type PreParsedBody, type SignIn } from '@auth/core';
+import { ConfigError, type SignIn } from '@auth/core';
 import type { NextFunction, Request as ExpressRequest, RequestHandler, Response } from 'express';
+import { forwardToWebHandler } from './forward-to-web-handler.js';
 import { pathnameOf } from './request-path.js';
 import { requestSignIn } from './request-sign-in.js';
-import { sendAuthError } from './send-auth-error.js';
-import { formBody } from './form-body.js';
-import { toWebRequest } from './web-request.js';
-import { sendWebResponse } from './web-response.js';
 
 /**
  * Serve the sign-in routes of `signIn` (login, callback as GET query or POST `form_post`, logout,
@@ -40,19 +37,6 @@ export function signInRoutes(signIn: SignIn): RequestHandler {
       next();
       return;
     }
-    let request: Request;
-    let body: PreParsedBody | undefined;
-    try {
-      const parts = toWebRequest(req, url);
-      request = parts.request;
-      body = formBody(parts.body);
-    } catch (err) {
-      sendAuthError(res, err);
-      return;
-    }
-    signIn
-      .handle(request, { body })
-      .then((response) => sendWebResponse(res, response, req.method))
-      .catch(next);
+    forwardToWebHandler((request, options) => signIn.handle(request, options), req, res, next, url);
   };
 }

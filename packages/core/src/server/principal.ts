@@ -7,6 +7,16 @@ export type AuthMethod =
   | 'secret'
   | 'cookie';
 
+/** Every {@link AuthMethod}, for validating options and decorator arguments. */
+export const AUTH_METHODS: readonly AuthMethod[] = Object.freeze([
+  'api_key',
+  'legacy_api_key',
+  'personal_token',
+  'access_token',
+  'secret',
+  'cookie',
+]);
+
 /**
  * Who is calling, as established by `verify`. Adapters expose it on the request (`req.auth`).
  */

@@ -1,15 +1,8 @@
-import { type AuthMethod, ConfigError } from '@auth/core';
+import { AUTH_METHODS, type AuthMethod, ConfigError } from '@auth/core';
 import { SetMetadata } from '@nestjs/common';
 import { ALLOW_METADATA } from './route-metadata.js';
 
-const METHODS: ReadonlySet<AuthMethod> = new Set<AuthMethod>([
-  'api_key',
-  'legacy_api_key',
-  'personal_token',
-  'access_token',
-  'secret',
-  'cookie',
-]);
+const METHODS: ReadonlySet<AuthMethod> = new Set(AUTH_METHODS);
 
 /**
  * The authentication methods a route (or controller) accepts, passed to the core's `verify` as

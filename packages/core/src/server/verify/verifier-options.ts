@@ -5,7 +5,7 @@
  */
 import { ConfigError } from '../../errors.js';
 import { toMs, type Duration } from '../../util/duration.js';
-import type { AuthMethod } from '../principal.js';
+import { AUTH_METHODS, type AuthMethod } from '../principal.js';
 
 /** The legacy single-header API key (seed 002). */
 export interface LegacyApiKeyOptions {
@@ -83,14 +83,6 @@ export interface ResolvedMethods {
   maxCredentialLength: number;
 }
 
-const ALL_METHODS: readonly AuthMethod[] = [
-  'api_key',
-  'legacy_api_key',
-  'personal_token',
-  'access_token',
-  'secret',
-  'cookie',
-];
 const HEADER_NAME_RE = /^[!#$%&'*+\-.^_`|~0-9A-Za-z]{1,64}$/;
 
 function duration(value: Duration, label: string): number {
@@ -136,7 +128,7 @@ export function resolveMethods(methods: VerifierMethods | undefined): ResolvedMe
   if (resolved.cookie) enabled.add('cookie');
   if (enabled.size === 0) throw new ConfigError('`methods` enables no authentication scheme');
   for (const a of m.defaultAllow ?? []) {
-    if (!ALL_METHODS.includes(a)) throw new ConfigError(`Unknown method "${String(a)}" in \`defaultAllow\``);
+    if (!AUTH_METHODS.includes(a)) throw new ConfigError(`Unknown method "${String(a)}" in \`defaultAllow\``);
   }
   const defaultAllow = new Set(m.defaultAllow ?? [...enabled].filter((x) => x !== 'secret'));
   if (m.realm !== undefined && (typeof m.realm !== 'string' || /[^\x20-\x7e]/.test(m.realm))) {
