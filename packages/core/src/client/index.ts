@@ -12,6 +12,7 @@ export type { TokenSet } from './token-set.js';
 export { parseTokenResponse } from './token-set.js';
 export type { Grant, ScopeOption, TokenGrantType } from './grant.js';
 export type { TokenEndpointOptions } from './server-endpoints.js';
+export type { ConfidentialClientOptions } from './confidential-client.js';
 export { clientCredentials, type ClientCredentialsOptions } from './client-credentials-grant.js';
 export { passwordGrant, type PasswordGrantOptions } from './password-grant.js';
 export {
