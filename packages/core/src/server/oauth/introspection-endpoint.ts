@@ -5,13 +5,12 @@
  *
  * @module
  */
-import { OAuthError } from '../../errors.js';
-import { findPresentedToken, isActive } from './access-token-verifier.js';
-import { authenticateClient } from './client-authentication.js';
+import { isActive } from './access-token-verifier.js';
 import type { GrantContext } from './grant-context.js';
 import { jsonResponse } from './json-response.js';
 import type { JwtAccessTokenCodec } from './jwt-access-token.js';
-import { formParams, type PreParsedBody } from './request-params.js';
+import { readPresentedToken } from './presented-token.js';
+import type { PreParsedBody } from './request-params.js';
 
 /** Serve an introspection request. */
 export async function introspectionEndpoint(
@@ -21,11 +20,7 @@ export async function introspectionEndpoint(
   body: PreParsedBody | undefined,
 ): Promise<Response> {
   const { ctx } = g;
-  const params = await formParams(request, body, g.options.maxBodyBytes);
-  const { client } = await authenticateClient(ctx, request, params, false);
-  const token = params.get('token');
-  if (token === undefined) throw new OAuthError('invalid_request', 'Parameter "token" is required');
-  const record = await findPresentedToken(ctx, jwt, token);
+  const { client, record } = await readPresentedToken(g, jwt, request, body, false);
   const now = ctx.now();
   const visible = record !== null && (record.clientId === client.clientId || g.options.introspectionClients.has(client.clientId));
   if (!record || !visible || !isActive(record, now)) return jsonResponse({ active: false });

@@ -6,12 +6,10 @@
  *
  * @module
  */
-import { OAuthError } from '../../errors.js';
-import { findPresentedToken } from './access-token-verifier.js';
-import { authenticateClient } from './client-authentication.js';
 import { revokeFamily, type GrantContext } from './grant-context.js';
 import type { JwtAccessTokenCodec } from './jwt-access-token.js';
-import { formParams, type PreParsedBody } from './request-params.js';
+import { readPresentedToken } from './presented-token.js';
+import type { PreParsedBody } from './request-params.js';
 
 /** Serve a revocation request. */
 export async function revocationEndpoint(
@@ -21,12 +19,7 @@ export async function revocationEndpoint(
   body: PreParsedBody | undefined,
 ): Promise<Response> {
   const { ctx } = g;
-  const params = await formParams(request, body, g.options.maxBodyBytes);
-  const { client } = await authenticateClient(ctx, request, params, true);
-  const token = params.get('token');
-  if (token === undefined) throw new OAuthError('invalid_request', 'Parameter "token" is required');
-  // token_type_hint only orders a search; one hash lookup covers both kinds, so the hint changes nothing.
-  const record = await findPresentedToken(ctx, jwt, token);
+  const { client, record } = await readPresentedToken(g, jwt, request, body, true);
   if (record && record.clientId === client.clientId && record.revokedAt === null) {
     if (record.type === 'refresh_token') {
       await revokeFamily(ctx, record.familyId);
