@@ -1,9 +1,4 @@
-/**
- * The Redis verification cache: the AuthStore contract through it, hits that skip the store, revocation
- * seen at once by a second instance (a second process, with its own connection), the refill race guard,
- * the TTL bound, and Redis down (answers from the store within the command timeout).
- */
-import { randomUUID } from 'node:crypto';
+
 import {
   type AuthStore,
   ConfigError,
@@ -14,7 +9,7 @@ import {
 } from '@auth/core';
 import { Redis } from 'ioredis';
 import { afterAll, describe, expect, it } from 'vitest';
-import { describeAuthStoreContract } from '../../testkit/src/index.js';
+import { describeAuthStoreContract, storeRecords, uid } from '../../testkit/src/index.js';
 import { type RedisCachedAuthStoreOptions, redisCachedAuthStore } from '../src/index.js';
 import { connectRedis, deletePrefix, freePort, uniquePrefix } from './redis-fixture.js';
 
@@ -37,44 +32,12 @@ afterAll(async () => {
 });
 
 const HOUR = 3_600_000;
-const uid = (label: string) => `${label}_${randomUUID()}`;
-
-function credential(overrides: Partial<CredentialRecord> = {}): CredentialRecord {
-  return {
-    id: uid('cred'),
-    kind: 'api_key',
-    hash: uid('hash'),
-    hint: 'a1b2',
-    userId: 'user-1',
-    businessId: 'biz-1',
-    clientId: null,
-    name: 'Deploy key',
-    scopes: ['orders:read'],
-    createdAt: Date.now(),
-    expiresAt: null,
-    revokedAt: null,
-    lastUsedAt: null,
-    ...overrides,
-  };
-}
-
-function token(overrides: Partial<TokenRecord> = {}): TokenRecord {
-  return {
-    hash: uid('tok'),
-    type: 'access_token',
-    familyId: uid('family'),
-    clientId: 'client-1',
-    userId: 'user-1',
-    businessId: null,
-    scopes: ['profile'],
-    createdAt: Date.now(),
-    expiresAt: Date.now() + HOUR,
-    revokedAt: null,
-    rotatedAt: null,
-    successor: null,
-    ...overrides,
-  };
-}
+// The contract's record builders, with this suite's defaults: live records timed from the real clock, and
+// tokens that are access tokens (the ones verification looks up).
+const records = storeRecords(Date.now);
+const credential = (overrides: Partial<CredentialRecord> = {}) => records.credential({ scopes: ['orders:read'], ...overrides });
+const token = (overrides: Partial<TokenRecord> = {}) =>
+  records.token({ type: 'access_token', businessId: null, scopes: ['profile'], expiresAt: Date.now() + HOUR, ...overrides });
 
 /** A read that is held after it fetched from the store, until `release()`. */
 interface Hold {

@@ -1,13 +1,10 @@
-import { randomUUID } from 'node:crypto';
 import type {
-  AuthorizationCodeRecord,
   AuthStore,
-  ClientRecord,
-  CredentialRecord,
   RotateRefreshInput,
   TokenRecord,
 } from '@auth/core';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { storeRecords, uid } from './store-records.js';
 
 /** A store under test and how to dispose of it (close connections, delete files, drop schemas). */
 export interface AuthStoreFixture {
@@ -21,80 +18,7 @@ const T0 = 1_700_000_000_000;
 const HOUR = 3_600_000;
 const GRACE = 300_000;
 
-const uid = (prefix: string) => `${prefix}_${randomUUID()}`;
-
-function credential(overrides: Partial<CredentialRecord> = {}): CredentialRecord {
-  return {
-    id: uid('cred'),
-    kind: 'api_key',
-    hash: uid('hash'),
-    hint: 'a1b2',
-    userId: 'user-1',
-    businessId: 'biz-1',
-    clientId: null,
-    name: 'Deploy key',
-    scopes: ['orders:read', 'orders:write'],
-    createdAt: T0,
-    expiresAt: null,
-    revokedAt: null,
-    lastUsedAt: null,
-    ...overrides,
-  };
-}
-
-function client(overrides: Partial<ClientRecord> = {}): ClientRecord {
-  return {
-    clientId: uid('client'),
-    name: 'Reporting app',
-    type: 'confidential',
-    redirectUris: ['https://app.example/callback', 'http://127.0.0.1:8080/cb'],
-    grantTypes: ['authorization_code', 'refresh_token'],
-    scopes: ['profile', 'orders:read'],
-    tokenEndpointAuthMethod: 'client_secret_basic',
-    environment: 'production',
-    ownerUserId: 'user-1',
-    businessId: 'biz-1',
-    createdAt: T0,
-    revokedAt: null,
-    ...overrides,
-  };
-}
-
-function code(overrides: Partial<AuthorizationCodeRecord> = {}): AuthorizationCodeRecord {
-  return {
-    hash: uid('code'),
-    clientId: 'client-1',
-    userId: 'user-1',
-    businessId: 'biz-1',
-    redirectUri: 'https://app.example/callback',
-    scopes: ['profile'],
-    codeChallenge: 'E9Melhoa2OwvFrEMTJguCHaoeK1t8URWbuGJSstw-cM',
-    codeChallengeMethod: 'S256',
-    familyId: uid('family'),
-    createdAt: T0,
-    expiresAt: T0 + 60_000,
-    consumedAt: null,
-    ...overrides,
-  };
-}
-
-function token(overrides: Partial<TokenRecord> = {}): TokenRecord {
-  return {
-    hash: uid('tok'),
-    type: 'refresh_token',
-    familyId: uid('family'),
-    clientId: 'client-1',
-    userId: 'user-1',
-    businessId: 'biz-1',
-    scopes: ['profile', 'orders:read'],
-    createdAt: T0,
-    expiresAt: T0 + 48 * HOUR,
-    revokedAt: null,
-    rotatedAt: null,
-    successor: null,
-    ...overrides,
-  };
-}
+const { credential, client, code, token } = storeRecords(() => T0);
 
 /** A successor pair minted by one redeeming caller, as the token endpoint does before calling rotate. */
 function rotation(parent: TokenRecord, now: number, overrides: Partial<RotateRefreshInput> = {}): RotateRefreshInput {
