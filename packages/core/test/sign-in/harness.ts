@@ -3,46 +3,20 @@
  * createAuthServer + memoryAuthStore, and a client app mounting createSignIn), and a browser with a
  * per-origin cookie jar that applies SameSite the way browsers do to cross-site requests.
  */
-import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
+import { createServer, } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { Readable } from 'node:stream';
 import { authorizationCode } from '../../src/client/authorization-code-grant.js';
 import { createSignIn, type SignIn } from '../../src/client/sign-in/index.js';
 import type { SignInOptions } from '../../src/client/sign-in/sign-in-options.js';
 import { createAuthServer, type AuthServer } from '../../src/server/auth-server.js';
 import { memoryAuthStore } from '../../src/store/memory-auth-store.js';
 import { errorToResponse } from '../../src/errors.js';
+import { nodeToWebRequest, writeWebResponse } from '../../../testkit/src/node-web.js';
 
 export const SECRET = 'sign-in-test-secret-0123456789-abcdefghij';
 export const USERS: Record<string, { password: string; userId: string; businessId: string }> = {
   alice: { password: 'correct horse battery staple', userId: 'u-alice', businessId: 'b-1' },
 };
-
-async function toWebRequest(req: IncomingMessage, origin: string): Promise<Request> {
-  const headers = new Headers();
-  for (const [name, value] of Object.entries(req.headers)) {
-    if (Array.isArray(value)) for (const v of value) headers.append(name, v);
-    else if (value !== undefined) headers.set(name, value);
-  }
-  const hasBody = req.method !== 'GET' && req.method !== 'HEAD';
-  return new Request(origin + req.url, {
-    method: req.method,
-    headers,
-    body: hasBody ? (Readable.toWeb(req) as ReadableStream) : undefined,
-    duplex: 'half',
-  } as RequestInit);
-}
-
-async function sendWebResponse(res: ServerResponse, response: Response): Promise<void> {
-  const headers: Record<string, string | string[]> = {};
-  response.headers.forEach((value, name) => {
-    if (name !== 'set-cookie') headers[name] = value;
-  });
-  const cookies = response.headers.getSetCookie();
-  if (cookies.length) headers['set-cookie'] = cookies;
-  res.writeHead(response.status, headers);
-  res.end(Buffer.from(await response.arrayBuffer()));
-}
 
 export interface HttpServer {
   origin: string;
@@ -56,14 +30,15 @@ export async function startServer(): Promise<HttpServer & { setHandler(h: (r: Re
   let handler: (r: Request) => Promise<Response> = async () => new Response('not ready', { status: 503 });
   const requests: HttpServer['requests'] = [];
   const server = createServer((req, res) => {
-    toWebRequest(req, origin)
+    Promise.resolve()
+      .then(() => nodeToWebRequest(req, origin))
       .then(async (r) => {
         const isForm = r.headers.get('content-type')?.startsWith('application/x-www-form-urlencoded') ?? false;
         const form = isForm ? new URLSearchParams(await r.clone().text()) : null;
         requests.push({ method: r.method, pathname: new URL(r.url).pathname, form });
         return handler(r);
       })
-      .then((r) => sendWebResponse(res, r))
+      .then((r) => writeWebResponse(res, r))
       .catch(() => res.writeHead(599).end());
   });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));

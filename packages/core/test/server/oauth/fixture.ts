@@ -3,9 +3,8 @@
  * memory store, with a controllable clock, a user directory, client registration written straight into
  * the store, and a cookie-jar browser that walks the built-in login and consent pages.
  */
-import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import { createServer, type Server, } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { Readable } from 'node:stream';
 import { generateCodeVerifier, s256CodeChallenge } from '../../../src/crypto/pkce.js';
 import { randomId } from '../../../src/crypto/random.js';
 import { secretHint } from '../../../src/crypto/token-format.js';
@@ -14,6 +13,7 @@ import { createServerContext, type InvalidationEvent, type Lifetimes, type Serve
 import { createOAuthServer, type OAuthServer, type OAuthServerOptions } from '../../../src/server/oauth/oauth-server.js';
 import type { ClientRecord, AuthStore } from '../../../src/server/store.js';
 import { memoryAuthStore } from '../../../src/store/memory-auth-store.js';
+import { nodeToWebRequest, writeWebResponse } from '../../../../testkit/src/node-web.js';
 
 export const USERS: Record<string, { password: string; userId: string; businessId: string }> = {
   alice: { password: 'correct horse battery staple', userId: 'u-alice', businessId: 'b-1' },
@@ -43,40 +43,15 @@ export interface Fixture {
   close(): Promise<void>;
 }
 
-async function toWebRequest(req: IncomingMessage, origin: string): Promise<Request> {
-  const headers = new Headers();
-  for (const [name, value] of Object.entries(req.headers)) {
-    if (Array.isArray(value)) for (const v of value) headers.append(name, v);
-    else if (value !== undefined) headers.set(name, value);
-  }
-  const hasBody = req.method !== 'GET' && req.method !== 'HEAD';
-  return new Request(origin + req.url, {
-    method: req.method,
-    headers,
-    body: hasBody ? (Readable.toWeb(req) as ReadableStream) : undefined,
-    duplex: 'half',
-  } as RequestInit);
-}
-
-async function sendWebResponse(res: ServerResponse, response: Response): Promise<void> {
-  const headers: Record<string, string | string[]> = {};
-  response.headers.forEach((value, name) => {
-    if (name !== 'set-cookie') headers[name] = value;
-  });
-  const cookies = response.headers.getSetCookie();
-  if (cookies.length) headers['set-cookie'] = cookies;
-  res.writeHead(response.status, headers);
-  res.end(Buffer.from(await response.arrayBuffer()));
-}
-
 /** Start a server. Close it in `afterEach`/`afterAll`. */
 export async function startFixture(options: FixtureOptions = {}): Promise<Fixture> {
   let handler: ((req: Request) => Promise<Response>) | null = null;
   const server: Server = createServer((req, res) => {
     const origin = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
-    toWebRequest(req, origin)
+    Promise.resolve()
+      .then(() => nodeToWebRequest(req, origin))
       .then((r) => handler!(r))
-      .then((r) => sendWebResponse(res, r))
+      .then((r) => writeWebResponse(res, r))
       .catch(() => {
         res.writeHead(599).end();
       });

@@ -45,7 +45,7 @@ function tokenCase(name: string, source: string, request: (v: ConformanceValues)
 
 const machine = (v: ConformanceValues) => v.clients.machine;
 const cc = (v: ConformanceValues, extra: Record<string, string> = {}) => tokenRequest(machine(v), { grant_type: 'client_credentials', ...extra });
-const withBasic = (v: ConformanceValues, authorization: string, body = 'grant_type=client_credentials') =>
+const withBasic = (_v: ConformanceValues, authorization: string, body = 'grant_type=client_credentials') =>
   formPost(TOKEN, body, { authorization });
 
 const single: RequestCase[] = [
