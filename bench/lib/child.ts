@@ -8,7 +8,8 @@ import { fileURLToPath } from 'node:url';
 
 const ROOT = fileURLToPath(new URL('../', import.meta.url));
 // Workspace packages resolve to their built dist (what users run): `pnpm bench` builds them first.
-const NODE_ARGS = ['--import', 'tsx'];
+// AUTH_BENCH_SOURCE=1 resolves them to their TypeScript source instead (no build; for iterating on a fix).
+const NODE_ARGS = process.env.AUTH_BENCH_SOURCE === '1' ? ['--conditions=@auth/source', '--import', 'tsx'] : ['--import', 'tsx'];
 /** On 2+ cores, servers get the last core and the load generator the rest, so they do not fight. */
 const CORES = cpus().length;
 export const SERVER_CPU = CORES >= 2 ? String(CORES - 1) : undefined;
