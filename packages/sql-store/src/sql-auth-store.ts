@@ -13,6 +13,7 @@ import {
   toMs,
 } from '@auth/core';
 import { type Kysely, sql, type Updateable } from 'kysely';
+import { FixedQuery } from './fixed-query.js';
 import { type MigrationReport, runMigrations } from './migrate.js';
 import {
   fromClient,
@@ -71,6 +72,25 @@ export interface SqlAuthStore extends AuthStore {
 /** Rows per INSERT: stays far below SQLite's 32,766 and Postgres' 65,535 bound parameters. */
 const INSERT_CHUNK = 500;
 
+/** Batches up to this many token rows insert through a {@link FixedQuery} per row count: the token endpoint saves 1-2. */
+const FIXED_INSERT_ROWS = 4;
+
+/** Every column of `tokens`, checked complete against {@link TokenRow}. */
+const TOKEN_COLUMNS = Object.keys({
+  hash: true,
+  type: true,
+  family_id: true,
+  client_id: true,
+  user_id: true,
+  business_id: true,
+  scopes: true,
+  created_at: true,
+  expires_at: true,
+  revoked_at: true,
+  rotated_at: true,
+  successor: true,
+} satisfies Record<keyof TokenRow, true>) as (keyof TokenRow)[];
+
 /**
  * The SQL {@link AuthStore} over a Kysely instance. {@link sqliteAuthStore} and {@link postgresAuthStore}
  * build the Kysely instance for you; use this when you already have one.
@@ -90,6 +110,17 @@ const INSERT_CHUNK = 500;
  * ```
  */
 export function sqlAuthStore<DB>(config: SqlAuthStoreConfig<DB>): SqlAuthStore {
+  return buildSqlAuthStore(config, {});
+}
+
+/** Hooks of the stores this package builds around a driver it owns. */
+export interface SqlAuthStoreHooks {
+  /** Called after every successful migration run, e.g. to drop statements prepared against the old schema. */
+  afterMigrate?: () => void;
+}
+
+/** {@link sqlAuthStore} with {@link SqlAuthStoreHooks}; not exported from the package. */
+export function buildSqlAuthStore<DB>(config: SqlAuthStoreConfig<DB>, hooks: SqlAuthStoreHooks): SqlAuthStore {
   const tablePrefix = config.tablePrefix ?? 'auth_';
   if (!isValidTablePrefix(tablePrefix)) {
     throw new ConfigError('tablePrefix must be letters, digits and underscores (at most 32 characters)');
@@ -103,19 +134,28 @@ export function sqlAuthStore<DB>(config: SqlAuthStoreConfig<DB>): SqlAuthStore {
   const db = (config.db as unknown as Kysely<AuthDatabase>).withoutPlugins().withPlugin(new TablePrefixPlugin(tablePrefix));
 
   let migrated: Promise<MigrationReport> | undefined;
+  /** Set once a migration run has succeeded: operations then skip the (already settled) await on it. */
+  let schemaReady = false;
   const migrate = (): Promise<MigrationReport> => {
-    migrated ??= runMigrations(db, dialect, tablePrefix).catch((err: unknown) => {
-      // A failed attempt (database briefly down) must not poison every later call.
-      migrated = undefined;
-      throw err;
-    });
+    migrated ??= runMigrations(db, dialect, tablePrefix).then(
+      (report) => {
+        schemaReady = true;
+        hooks.afterMigrate?.();
+        return report;
+      },
+      (err: unknown) => {
+        // A failed attempt (database briefly down) must not poison every later call.
+        migrated = undefined;
+        throw err;
+      },
+    );
     return migrated;
   };
 
   /** Run one store operation: migrate first if asked to, and wrap whatever the driver throws. */
   async function run<T>(operation: string, fn: () => Promise<T>): Promise<T> {
     try {
-      if (autoMigrate) await migrate();
+      if (autoMigrate && !schemaReady) await migrate();
       return await fn();
     } catch (err) {
       throw toStoreError(operation, err);
@@ -126,7 +166,48 @@ export function sqlAuthStore<DB>(config: SqlAuthStoreConfig<DB>): SqlAuthStore {
   const rotationTransaction = () =>
     dialect === 'postgres' ? db.transaction().setIsolationLevel('read committed') : db.transaction();
 
+  // -- the hot queries, compiled once (see FixedQuery) -------------------------------------------------
+  const selectClient = new FixedQuery<string, ClientRow>((param) =>
+    db.selectFrom('clients').selectAll().where('client_id', '=', param((clientId) => clientId)),
+  );
+  const selectCredentialByHash = new FixedQuery<string, CredentialRow>((param) =>
+    db.selectFrom('credentials').selectAll().where('hash', '=', param((hash) => hash)),
+  );
+  const selectToken = new FixedQuery<string, TokenRow>((param) =>
+    db.selectFrom('tokens').selectAll().where('hash', '=', param((hash) => hash)),
+  );
+  const rotateParent = new FixedQuery<RotateRefreshInput, TokenRow>((param) =>
+    db
+      .updateTable('tokens')
+      .set({ rotated_at: param((a) => a.now), successor: param((a) => a.successor) })
+      .where('hash', '=', param((a) => a.hash))
+      .where('type', '=', 'refresh_token')
+      .where('rotated_at', 'is', null)
+      .where('revoked_at', 'is', null)
+      .where('expires_at', '>', param((a) => a.now))
+      .returningAll(),
+  );
+  /** INSERT of `count` token rows, by row count (index `count - 1`). */
+  const insertTokenRows = Array.from(
+    { length: FIXED_INSERT_ROWS },
+    (_, index) =>
+      new FixedQuery<readonly TokenRow[], unknown>((param) =>
+        db.insertInto('tokens').values(
+          Array.from({ length: index + 1 }, (_, row) => {
+            const values: Partial<Record<keyof TokenRow, unknown>> = {};
+            for (const column of TOKEN_COLUMNS) values[column] = param((rows) => rows[row]![column]);
+            return values as TokenRow;
+          }),
+        ),
+      ),
+  );
+
   async function insertTokens(conn: Kysely<AuthDatabase>, records: readonly TokenRecord[]): Promise<void> {
+    if (records.length === 0) return;
+    if (records.length <= FIXED_INSERT_ROWS) {
+      await insertTokenRows[records.length - 1]!.execute(conn, records.map(fromToken));
+      return;
+    }
     for (let i = 0; i < records.length; i += INSERT_CHUNK) {
       await conn
         .insertInto('tokens')
@@ -152,7 +233,7 @@ export function sqlAuthStore<DB>(config: SqlAuthStoreConfig<DB>): SqlAuthStore {
       }),
     findCredentialByHash: (hash) =>
       run('findCredentialByHash', async () => {
-        const row = await db.selectFrom('credentials').selectAll().where('hash', '=', hash).executeTakeFirst();
+        const [row] = (await selectCredentialByHash.execute(db, hash)).rows;
         return row ? toCredential(row) : null;
       }),
     getCredential: (id) =>
@@ -216,7 +297,7 @@ export function sqlAuthStore<DB>(config: SqlAuthStoreConfig<DB>): SqlAuthStore {
       }),
     getClient: (clientId) =>
       run('getClient', async () => {
-        const row = await db.selectFrom('clients').selectAll().where('client_id', '=', clientId).executeTakeFirst();
+        const [row] = (await selectClient.execute(db, clientId)).rows;
         return row ? toClient(row) : null;
       }),
     listClients: (filter: ClientFilter) =>
@@ -277,34 +358,21 @@ export function sqlAuthStore<DB>(config: SqlAuthStoreConfig<DB>): SqlAuthStore {
       }),
     findToken: (hash) =>
       run('findToken', async () => {
-        const row = await db.selectFrom('tokens').selectAll().where('hash', '=', hash).executeTakeFirst();
+        const [row] = (await selectToken.execute(db, hash)).rows;
         return row ? toToken(row) : null;
       }),
     rotateRefreshToken: (input: RotateRefreshInput) =>
       run('rotateRefreshToken', async (): Promise<RotateRefreshResult> => {
         const { hash, now, graceMs } = input;
         const won = await rotationTransaction().execute(async (trx) => {
-          const parent = await trx
-            .updateTable('tokens')
-            .set({ rotated_at: now, successor: input.successor })
-            .where('hash', '=', hash)
-            .where('type', '=', 'refresh_token')
-            .where('rotated_at', 'is', null)
-            .where('revoked_at', 'is', null)
-            .where('expires_at', '>', now)
-            .returningAll()
-            .executeTakeFirst();
+          const [parent] = (await rotateParent.execute(trx, input)).rows;
           if (parent) await insertTokens(trx, input.successorRecords);
           return parent;
         });
         if (won) return { status: 'rotated', token: toToken(won) };
 
         // Lost or not rotatable. A fresh statement sees the winner's commit, successor included.
-        const row: TokenRow | undefined = await db
-          .selectFrom('tokens')
-          .selectAll()
-          .where('hash', '=', hash)
-          .executeTakeFirst();
+        const [row] = (await selectToken.execute(db, hash)).rows;
         if (!row) return { status: 'invalid', token: null };
         const token = toToken(row);
         if (token.type !== 'refresh_token' || token.revokedAt !== null) return { status: 'invalid', token };

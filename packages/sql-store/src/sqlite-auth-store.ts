@@ -1,6 +1,7 @@
 import { ConfigError } from '@auth/core';
 import { Kysely, SqliteDialect, type SqliteDatabase } from 'kysely';
-import { type SqlAuthStore, type SqlAuthStoreOptions, sqlAuthStore } from './sql-auth-store.js';
+import { buildSqlAuthStore, type SqlAuthStore, type SqlAuthStoreOptions } from './sql-auth-store.js';
+import { StatementCachingDatabase } from './statement-cache.js';
 
 /** Options of {@link sqliteAuthStore}. */
 export interface SqliteAuthStoreOptions extends SqlAuthStoreOptions {
@@ -34,6 +35,7 @@ export function sqliteAuthStore(options: SqliteAuthStoreOptions): SqlAuthStore {
   if (!Number.isInteger(busyTimeoutMs) || busyTimeoutMs < 0) {
     throw new ConfigError('busyTimeoutMs must be a non-negative integer');
   }
+  let statements: StatementCachingDatabase | undefined;
   const db = new Kysely<unknown>({
     dialect: new SqliteDialect({
       database: async (): Promise<SqliteDatabase> => {
@@ -45,9 +47,13 @@ export function sqliteAuthStore(options: SqliteAuthStoreOptions): SqlAuthStore {
         // WAL makes NORMAL durable against application crashes; only an OS crash can lose the last commits.
         sqlite.pragma('synchronous = NORMAL');
         sqlite.pragma('foreign_keys = ON');
-        return sqlite;
+        statements = new StatementCachingDatabase(sqlite);
+        return statements;
       },
     }),
   });
-  return sqlAuthStore({ ...rest, db, dialect: 'sqlite', destroyOnClose: true });
+  return buildSqlAuthStore(
+    { ...rest, db, dialect: 'sqlite', destroyOnClose: true },
+    { afterMigrate: () => statements?.clear() },
+  );
 }
