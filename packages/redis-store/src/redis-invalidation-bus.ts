@@ -38,7 +38,7 @@ export interface RedisInvalidationBus extends InvalidationBus {
   close(): Promise<void>;
 }
 
-const TYPES = new Set(['credential', 'token', 'family']);
+const TYPES = new Set(['credential', 'token', 'family', 'client']);
 
 function parseEvent(raw: string): { origin: string; event: InvalidationEvent } | null {
   let message: unknown;
@@ -53,6 +53,7 @@ function parseEvent(raw: string): { origin: string; event: InvalidationEvent } |
   if (e.type === 'credential' && strings('id', 'hash')) return { origin: o, event: { type: 'credential', id: e.id as string, hash: e.hash as string } };
   if (e.type === 'token' && strings('hash')) return { origin: o, event: { type: 'token', hash: e.hash as string } };
   if (e.type === 'family' && strings('familyId')) return { origin: o, event: { type: 'family', familyId: e.familyId as string } };
+  if (e.type === 'client' && strings('clientId')) return { origin: o, event: { type: 'client', clientId: e.clientId as string } };
   return null;
 }
 

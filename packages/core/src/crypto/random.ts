@@ -1,6 +1,17 @@
-import { randomBytes, randomInt } from 'node:crypto';
+import { randomBytes, randomFillSync, randomInt } from 'node:crypto';
 
 const BASE62 = '0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz';
+
+/**
+ * CSPRNG bytes drawn in blocks: a token response mints two or three secrets, and one `randomFillSync`
+ * per secret cost more than the rest of issuing them. Each byte is handed out exactly once (as Node's
+ * own `randomUUID` cache does), so a block is as unpredictable as the same bytes drawn one call at a time.
+ */
+const POOL_SIZE = 4096;
+const pool = Buffer.allocUnsafeSlow(POOL_SIZE);
+let poolOffset = POOL_SIZE;
+const BASE62_CODES = Uint8Array.from(BASE62, (c) => c.charCodeAt(0));
+const scratch = Buffer.allocUnsafeSlow(64);
 
 /** `bytes` random bytes from the CSPRNG, base64url-encoded. */
 export function randomBase64url(bytes = 32): string {
@@ -9,15 +20,20 @@ export function randomBase64url(bytes = 32): string {
 
 /** `length` random base62 characters from the CSPRNG (unbiased: rejection sampling). */
 export function randomBase62(length: number): string {
-  let out = '';
-  while (out.length < length) {
-    const buf = randomBytes(length * 2);
-    for (let i = 0; i < buf.length && out.length < length; i++) {
-      const b = buf[i]!;
-      if (b < 248) out += BASE62[b % 62];
+  // Characters go into a scratch buffer decoded once: appending one at a time builds a rope of
+  // `length` pieces that has to be flattened again.
+  const out = length <= scratch.length ? scratch : Buffer.allocUnsafe(length);
+  let n = 0;
+  while (n < length) {
+    if (poolOffset === POOL_SIZE) {
+      randomFillSync(pool);
+      poolOffset = 0;
     }
+    const b = pool[poolOffset++]!;
+    // 248 = 4 * 62: bytes above it would favour the first characters.
+    if (b < 248) out[n++] = BASE62_CODES[b % 62]!;
   }
-  return out;
+  return out.toString('latin1', 0, length);
 }
 
 /** A random identifier suitable for record ids (not secret). */

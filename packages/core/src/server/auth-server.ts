@@ -63,6 +63,7 @@ export function createAuthServer(options: AuthServerOptions): AuthServer {
     sessions,
     context,
     async close() {
+      oauth.close();
       await verifier.close();
     },
   };

@@ -40,11 +40,15 @@ export interface Lifetimes {
   authorizationCode?: Duration;
 }
 
-/** Something a process revoked: other caches (in-process, or other processes via a bus) drop it. */
+/**
+ * Something a process revoked or changed: other caches (in-process, or other processes via a bus) drop it.
+ * `client`: an OAuth client was updated or revoked (its cached authentication must be re-read).
+ */
 export type InvalidationEvent =
   | { type: 'credential'; id: string; hash: string }
   | { type: 'token'; hash: string }
-  | { type: 'family'; familyId: string };
+  | { type: 'family'; familyId: string }
+  | { type: 'client'; clientId: string };
 
 /** Publishes revocations to every verifier cache. Issue #7 plugs a cross-process bus in here. */
 export interface InvalidationBus {

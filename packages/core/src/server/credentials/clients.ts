@@ -211,7 +211,10 @@ export function createClientManager(ctx: ServerContext): ClientManager {
       if (patch.scopes !== undefined) changes.scopes = checkScopes(patch.scopes);
       if (patch.environment !== undefined) changes.environment = checkEnvironment(patch.environment);
       checkConsistency({ ...current, ...changes });
-      return ctx.store.updateClient(clientId, changes);
+      const updated = await ctx.store.updateClient(clientId, changes);
+      // Grant types, scopes and redirect URIs decide what the client may do: cached copies must go.
+      ctx.invalidation.publish({ type: 'client', clientId: current.clientId });
+      return updated;
     },
     async rotateSecret(clientId, options) {
       const overlapMs = checkOverlap(options?.overlap);
@@ -241,6 +244,8 @@ export function createClientManager(ctx: ServerContext): ClientManager {
       for (const record of await ctx.store.listCredentials({ clientId: client.clientId })) {
         await retireCredential(ctx, record, 0);
       }
+      // A public client has no secret to retire: the client event is what stops its cached copies.
+      ctx.invalidation.publish({ type: 'client', clientId: client.clientId });
       return updated;
     },
   };

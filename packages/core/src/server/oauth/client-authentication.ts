@@ -4,9 +4,11 @@
  *
  * @module
  */
+import { safeEqual } from '../../crypto/hash.js';
+import { parseSecret } from '../../crypto/token-format.js';
 import { OAuthError } from '../../errors.js';
 import type { ServerContext } from '../context.js';
-import { authenticateClientSecret } from '../credentials/client-secret.js';
+import { createCredentialCache } from '../verify/credential-cache.js';
 import type { ClientAuthMethod, ClientRecord } from '../store.js';
 import type { Params } from './request-params.js';
 
@@ -27,7 +29,11 @@ export function invalidClient(description: string): OAuthError {
   });
 }
 
+const UTF8 = new TextDecoder('utf-8', { fatal: true });
+
 function formDecode(value: string): string | null {
+  // Issued ids and secrets need no decoding: skip the copy on the common path.
+  if (!value.includes('%') && !value.includes('+')) return value;
   try {
     return decodeURIComponent(value.replace(/\+/g, ' '));
   } catch {
@@ -44,7 +50,7 @@ export function parseBasicCredentials(header: string): { clientId: string; secre
   if (!m || m[1]!.length % 4 !== 0) return null;
   let decoded: string;
   try {
-    decoded = new TextDecoder('utf-8', { fatal: true }).decode(Buffer.from(m[1]!, 'base64'));
+    decoded = UTF8.decode(Buffer.from(m[1]!, 'base64'));
   } catch {
     return null;
   }
@@ -56,51 +62,123 @@ export function parseBasicCredentials(header: string): { clientId: string; secre
   return { clientId, secret };
 }
 
+/** How long and how many client authentications are remembered; `ttlMs` or `maxEntries` 0 turns it off. */
+export interface ClientCacheSettings {
+  maxEntries: number;
+  ttlMs: number;
+}
+
+/** Authenticates the clients of back-channel requests, remembering recent successes. */
+export interface ClientAuthenticator {
+  /**
+   * Authenticate the client of a back-channel request from its `Authorization` header and form.
+   * `allowPublic` lets a public client identify itself with `client_id` alone (the token endpoint; PKCE
+   * then binds the code to it). Throws `invalid_client` (401) or `invalid_request` (400).
+   */
+  authenticate(authorization: string | null, params: Params, allowPublic: boolean): Promise<AuthenticatedClient>;
+  /** Leave the invalidation bus. */
+  close(): void;
+}
+
+/** What a successful authentication leaves in the cache. */
+interface Remembered {
+  client: ClientRecord;
+  /** Expiry of the client secret that matched (a rotated secret works until its overlap ends). */
+  secretExpiresAt: number | null;
+}
+
 /**
- * Authenticate the client of a back-channel request. `allowPublic` lets a public client identify itself
- * with `client_id` alone (the token endpoint; PKCE then binds the code to it).
+ * Create the authenticator. A success is cached (bounded LRU, TTL) under the client id and the exact
+ * secret presented, so a warm token request costs no store read and no hash; failures are never cached.
+ * Any `credential` or `client` event on the invalidation bus (secret rotated or revoked, client updated or
+ * revoked, here or, with a shared bus, in another process) empties the cache at once: those changes are
+ * rare next to token requests. Without a shared bus, another process's change is seen within the TTL.
  */
-export async function authenticateClient(
-  ctx: ServerContext,
-  request: Request,
-  params: Params,
-  allowPublic: boolean,
-): Promise<AuthenticatedClient> {
-  const header = request.headers.get('authorization');
-  const bodyId = params.get('client_id');
-  const bodySecret = params.get('client_secret');
-  let clientId: string;
-  let secret: string | undefined;
-  let method: ClientAuthMethod;
+export function createClientAuthenticator(ctx: ServerContext, settings: ClientCacheSettings): ClientAuthenticator {
+  const cache = createCredentialCache<Remembered>(settings.maxEntries, settings.ttlMs);
+  // Bumped by every invalidation: a lookup that started before it must not refill the cache.
+  let epoch = 0;
+  const unsubscribe = ctx.invalidation.subscribe((event) => {
+    if (event.type === 'credential' || event.type === 'client') {
+      epoch++;
+      cache.clear();
+    }
+  });
 
-  if (header !== null) {
-    const basic = parseBasicCredentials(header);
-    if (!basic) throw invalidClient('The Authorization header is not valid Basic client authentication');
-    if (bodySecret !== undefined) {
-      throw new OAuthError('invalid_request', 'Use one client authentication method, not Basic and client_secret');
+  /** The live client behind `clientId` and, for confidential clients, `secret`; null when either fails. */
+  async function lookup(clientId: string, secret: string | undefined): Promise<Remembered | null> {
+    const client = await ctx.store.getClient(clientId);
+    if (!client || client.revokedAt !== null) return null;
+    if (secret === undefined) return { client, secretExpiresAt: null };
+    if (client.type !== 'confidential' || parseSecret(secret)?.prefix !== ctx.prefix('clientSecret')) return null;
+    const hash = ctx.hash(secret);
+    const record = await ctx.store.findCredentialByHash(hash);
+    // The store is searched by keyed hash; the constant-time compare covers a store that matches loosely.
+    if (!record || !safeEqual(record.hash, hash)) return null;
+    if (
+      record.kind !== 'client_secret' ||
+      record.clientId !== client.clientId ||
+      record.revokedAt !== null ||
+      (record.expiresAt !== null && record.expiresAt <= ctx.now())
+    ) {
+      return null;
     }
-    if (bodyId !== undefined && bodyId !== basic.clientId) {
-      throw new OAuthError('invalid_request', 'client_id does not match the Basic credentials');
-    }
-    ({ clientId, secret } = basic);
-    method = 'client_secret_basic';
-  } else if (bodyId !== undefined) {
-    clientId = bodyId;
-    secret = bodySecret;
-    method = secret === undefined ? 'none' : 'client_secret_post';
-  } else {
-    throw invalidClient('Client authentication is required');
+    return { client, secretExpiresAt: record.expiresAt };
   }
 
-  if (clientId.length > MAX_ID) throw invalidClient('Client authentication failed');
-  const client = await ctx.store.getClient(clientId);
-  if (!client || client.revokedAt !== null) throw invalidClient('Client authentication failed');
-
-  if (method === 'none') {
-    if (client.type !== 'public' || !allowPublic) throw invalidClient('Client authentication failed');
-    return { client, method };
+  async function remembered(clientId: string, secret: string | undefined): Promise<ClientRecord | null> {
+    // The separator cannot occur in an issued secret; the id is compared on a hit all the same.
+    const key = secret === undefined ? `p\n${clientId}` : `s\n${clientId}\n${secret}`;
+    const now = ctx.now();
+    const hit = cache.get(key, now);
+    if (hit && hit.client.clientId === clientId && (hit.secretExpiresAt === null || hit.secretExpiresAt > now)) {
+      return hit.client;
+    }
+    const started = epoch;
+    const found = await lookup(clientId, secret);
+    if (found && epoch === started) cache.set(key, found, ctx.now());
+    return found?.client ?? null;
   }
-  if (client.type === 'public') throw invalidClient('Client authentication failed');
-  if (!(await authenticateClientSecret(ctx, client.clientId, secret!))) throw invalidClient('Client authentication failed');
-  return { client, method };
+
+  return {
+    async authenticate(header, params, allowPublic) {
+      const bodyId = params.get('client_id');
+      const bodySecret = params.get('client_secret');
+      let clientId: string;
+      let secret: string | undefined;
+      let method: ClientAuthMethod;
+
+      if (header !== null) {
+        const basic = parseBasicCredentials(header);
+        if (!basic) throw invalidClient('The Authorization header is not valid Basic client authentication');
+        if (bodySecret !== undefined) {
+          throw new OAuthError('invalid_request', 'Use one client authentication method, not Basic and client_secret');
+        }
+        if (bodyId !== undefined && bodyId !== basic.clientId) {
+          throw new OAuthError('invalid_request', 'client_id does not match the Basic credentials');
+        }
+        ({ clientId, secret } = basic);
+        method = 'client_secret_basic';
+      } else if (bodyId !== undefined) {
+        clientId = bodyId;
+        secret = bodySecret;
+        method = secret === undefined ? 'none' : 'client_secret_post';
+      } else {
+        throw invalidClient('Client authentication is required');
+      }
+
+      if (clientId.length > MAX_ID) throw invalidClient('Client authentication failed');
+      const client = await remembered(clientId, secret);
+      if (!client) throw invalidClient('Client authentication failed');
+      if (method === 'none') {
+        if (client.type !== 'public' || !allowPublic) throw invalidClient('Client authentication failed');
+      } else if (client.type === 'public') {
+        throw invalidClient('Client authentication failed');
+      }
+      return { client, method };
+    },
+    close() {
+      unsubscribe();
+    },
+  };
 }

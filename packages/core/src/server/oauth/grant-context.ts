@@ -1,14 +1,15 @@
 import type { ServerContext } from '../context.js';
-import type { AuthenticatedClient } from './client-authentication.js';
+import type { AuthenticatedClient, ClientAuthenticator } from './client-authentication.js';
 import type { ResolvedOAuthOptions } from './oauth-options.js';
 import type { Params } from './request-params.js';
 import type { TokenIssuer, TokenResponseBody } from './token-issuer.js';
 
-/** What every grant handler gets: the server context, resolved options and the token issuer. */
+/** What every back-channel handler gets: the server context, resolved options, token issuer, client authenticator. */
 export interface GrantContext {
   ctx: ServerContext;
   options: ResolvedOAuthOptions;
   tokens: TokenIssuer;
+  clients: ClientAuthenticator;
 }
 
 /** A grant type's handler: validates its parameters and returns the token response, or throws OAuthError. */

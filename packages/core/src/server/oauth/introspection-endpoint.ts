@@ -6,25 +6,24 @@
  * @module
  */
 import { isActive } from './access-token-verifier.js';
+import { type PlainResponse, plainJson } from './back-channel.js';
 import type { GrantContext } from './grant-context.js';
-import { jsonResponse } from './json-response.js';
 import type { JwtAccessTokenCodec } from './jwt-access-token.js';
 import { readPresentedToken } from './presented-token.js';
-import type { PreParsedBody } from './request-params.js';
+import type { FormInput } from './request-params.js';
 
 /** Serve an introspection request. */
 export async function introspectionEndpoint(
   g: GrantContext,
   jwt: JwtAccessTokenCodec | null,
-  request: Request,
-  body: PreParsedBody | undefined,
-): Promise<Response> {
+  input: FormInput,
+): Promise<PlainResponse> {
   const { ctx } = g;
-  const { client, record } = await readPresentedToken(g, jwt, request, body, false);
+  const { client, record } = await readPresentedToken(g, jwt, input, false);
   const now = ctx.now();
   const visible = record !== null && (record.clientId === client.clientId || g.options.introspectionClients.has(client.clientId));
-  if (!record || !visible || !isActive(record, now)) return jsonResponse({ active: false });
-  return jsonResponse({
+  if (!record || !visible || !isActive(record, now)) return plainJson({ active: false });
+  return plainJson({
     active: true,
     scope: record.scopes.join(' '),
     client_id: record.clientId,

@@ -81,6 +81,15 @@ export interface OAuthServerOptions {
   interactionLifetime?: Duration;
   /** Largest form body accepted, in bytes. Default 64 KiB. */
   maxBodyBytes?: number;
+  /**
+   * Remember recent client authentications at the token, revocation and introspection endpoints, so a
+   * warm request reads no client or secret from the store. Keyed by client id and the exact secret
+   * presented (held in memory for the TTL, like the verifier's cache); failures are never remembered.
+   * Emptied at once by this process's client and secret changes, and by other processes' through a shared
+   * invalidation bus (`@auth/redis-store`); without one, another process's change is seen within `ttl`.
+   * `false` reads the store on every request. Default `{ maxEntries: 1000, ttl: '30s' }`.
+   */
+  clientCache?: false | { maxEntries?: number; ttl?: Duration };
 }
 
 /** {@link OAuthServerOptions} with defaults applied and values checked. */
@@ -95,6 +104,7 @@ export interface ResolvedOAuthOptions {
   scopesSupported: readonly string[] | undefined;
   interactionLifetimeMs: number;
   maxBodyBytes: number;
+  clientCache: { maxEntries: number; ttlMs: number };
 }
 
 const DEFAULT_PATHS: Required<OAuthPaths> = {
@@ -153,6 +163,7 @@ export function resolveOAuthOptions(issuer: string, options: OAuthServerOptions 
   if (!Number.isInteger(maxBodyBytes) || maxBodyBytes < 1024) {
     throw new ConfigError('oauth.maxBodyBytes must be an integer >= 1024');
   }
+  const clientCache = resolveClientCache(options.clientCache);
   const requirePkce = options.requirePkce ?? 'public';
   if (requirePkce !== 'public' && requirePkce !== 'all') throw new ConfigError("oauth.requirePkce must be 'public' or 'all'");
 
@@ -167,5 +178,22 @@ export function resolveOAuthOptions(issuer: string, options: OAuthServerOptions 
     scopesSupported: options.scopesSupported,
     interactionLifetimeMs,
     maxBodyBytes,
+    clientCache,
   };
+}
+
+function resolveClientCache(option: OAuthServerOptions['clientCache']): ResolvedOAuthOptions['clientCache'] {
+  if (option === false) return { maxEntries: 0, ttlMs: 0 };
+  if (option !== undefined && (typeof option !== 'object' || option === null)) {
+    throw new ConfigError('oauth.clientCache must be false or { maxEntries, ttl }');
+  }
+  const maxEntries = option?.maxEntries ?? 1000;
+  if (!Number.isInteger(maxEntries) || maxEntries < 0) throw new ConfigError('oauth.clientCache.maxEntries must be an integer >= 0');
+  let ttlMs: number;
+  try {
+    ttlMs = toMs(option?.ttl ?? '30s');
+  } catch (cause) {
+    throw new ConfigError('Invalid oauth.clientCache.ttl', { cause });
+  }
+  return { maxEntries, ttlMs };
 }

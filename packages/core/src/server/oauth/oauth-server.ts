@@ -4,13 +4,22 @@
  *
  * @module
  */
-import { ConfigError, OAuthError, errorToResponse } from '../../errors.js';
+import { ConfigError, OAuthError } from '../../errors.js';
 import type { SessionCookies } from '../cookies/session-cookies.js';
 import type { ServerContext } from '../context.js';
 import type { Principal } from '../principal.js';
 import type { ClientRecord } from '../store.js';
 import { verifyAccessToken } from './access-token-verifier.js';
 import { activeClient, authorizeEndpoint, resumeUrl, type AuthorizeContext } from './authorize-endpoint.js';
+import {
+  type BackChannelRequest,
+  backChannelInput,
+  type PlainResponse,
+  plainError,
+  plainJson,
+  toWebResponse,
+} from './back-channel.js';
+import { createClientAuthenticator } from './client-authentication.js';
 import { createEndpointPaths, type RouteName } from './endpoint-paths.js';
 import type { GrantContext } from './grant-context.js';
 import { consentPage, loginPage } from './interaction-pages.js';
@@ -20,12 +29,13 @@ import { browserId, openPending } from './interaction.js';
 import { createJwtAccessTokenCodec } from './jwt-access-token.js';
 import { buildMetadata } from './metadata.js';
 import { resolveOAuthOptions, type OAuthServerOptions } from './oauth-options.js';
-import type { PreParsedBody } from './request-params.js';
+import { type FormInput, type PreParsedBody, webFormInput } from './request-params.js';
 import { revocationEndpoint } from './revocation-endpoint.js';
 import { createTokenIssuer } from './token-issuer.js';
 import { enabledGrantTypes, tokenEndpoint } from './token-endpoint.js';
 
 export type { OAuthServerOptions } from './oauth-options.js';
+export type { BackChannelRequest, PlainResponse } from './back-channel.js';
 
 /** Options of {@link OAuthServer.handle}. */
 export interface HandleOptions {
@@ -43,6 +53,23 @@ export interface OAuthServer {
    * a 404 JSON `{"error":"not_found"}`. Never throws: failures become RFC 6749 error responses.
    */
   handle(request: Request, options?: HandleOptions): Promise<Response>;
+  /**
+   * Serve the token, revocation and introspection endpoints from plain request parts, with no Web
+   * `Request` or `Response` built: what Node adapters use on these hot paths. Answers exactly as
+   * {@link OAuthServer.handle} does, and never throws. Resolves to null when `pathname` is not one of
+   * those three endpoints (hand the request to `handle` then).
+   *
+   * @example
+   * ```ts
+   * // a bare Node server
+   * const answer = await auth.oauth.serveBackChannel({
+   *   method: req.method!, pathname: new URL(req.url!, 'http://x').pathname,
+   *   headers: nodeHeaderAccessor(req), body: req, // the unread stream
+   * });
+   * if (answer) res.writeHead(answer.status, answer.headers).end(answer.body ?? undefined);
+   * ```
+   */
+  serveBackChannel(request: BackChannelRequest): Promise<PlainResponse | null>;
   /** Whether `pathname` addresses one of the endpoints, so adapters can mount the handler and fall through. */
   matches(pathname: string): boolean;
   /**
@@ -76,6 +103,8 @@ export interface OAuthServer {
    * ```
    */
   pendingAuthorization(request: Request, returnTo: string): Promise<PendingAuthorizationInfo | null>;
+  /** Leave the invalidation bus (the client-authentication cache listens on it). `AuthServer.close` calls it. */
+  close(): void;
 }
 
 /** A pending authorization request, as {@link OAuthServer.pendingAuthorization} shows it to the host. */
@@ -93,7 +122,10 @@ export interface OAuthServerDeps {
   sessions: SessionCookies;
 }
 
-const JSON_ROUTES = new Set<RouteName>(['token', 'revoke', 'introspect']);
+/** The back-channel endpoints: POST only, form in, JSON out, served by {@link backChannel}. */
+type BackChannelRoute = 'token' | 'revoke' | 'introspect';
+const BACK_CHANNEL = new Set<RouteName>(['token', 'revoke', 'introspect']);
+const isBackChannel = (name: RouteName | null): name is BackChannelRoute => name !== null && BACK_CHANNEL.has(name);
 
 /**
  * Create the authorization server. Options are validated at once (throws `ConfigError`).
@@ -117,21 +149,38 @@ export function createOAuthServer(ctx: ServerContext, options: OAuthServerOption
   if (!resolved.interaction.loginUrl) routes.push('login');
   if (!resolved.interaction.consentUrl) routes.push('consent');
   const paths = createEndpointPaths(ctx.issuer, resolved, routes);
-  const grants: GrantContext = { ctx, options: resolved, tokens: createTokenIssuer(ctx, jwt) };
+  const clients = createClientAuthenticator(ctx, resolved.clientCache);
+  const grants: GrantContext = { ctx, options: resolved, tokens: createTokenIssuer(ctx, jwt), clients };
   const authorize: AuthorizeContext = { ctx, options: resolved, paths, sessions: deps.sessions };
   const metadata = buildMetadata(ctx.issuer, resolved, paths, enabledGrantTypes(grants), jwt?.algorithms ?? null);
 
-  async function route(name: RouteName, request: Request, body: PreParsedBody | undefined): Promise<Response> {
-    if (JSON_ROUTES.has(name) && request.method !== 'POST') {
-      throw new OAuthError('invalid_request', 'Use POST', { status: 405, headers: { allow: 'POST' } });
+  /** A back-channel endpoint, errors included: never throws. */
+  async function backChannel(name: BackChannelRoute, method: string, input: FormInput): Promise<PlainResponse> {
+    try {
+      if (method !== 'POST') throw new OAuthError('invalid_request', 'Use POST', { status: 405, headers: { allow: 'POST' } });
+      switch (name) {
+        case 'token':
+          return await tokenEndpoint(grants, input);
+        case 'revoke':
+          return await revocationEndpoint(grants, jwt, input);
+        case 'introspect':
+          return await introspectionEndpoint(grants, jwt, input);
+      }
+    } catch (err) {
+      return failure(name, err);
     }
+  }
+
+  function failure(name: RouteName, err: unknown): PlainResponse {
+    if (!(err instanceof OAuthError)) {
+      // Never a stack trace or secret in the response or the log: the error's class is enough to start.
+      ctx.logger.error('oauth: unexpected failure', { endpoint: name, error: err instanceof Error ? err.name : typeof err });
+    }
+    return plainError(err);
+  }
+
+  async function route(name: Exclude<RouteName, BackChannelRoute>, request: Request, body: PreParsedBody | undefined): Promise<Response> {
     switch (name) {
-      case 'token':
-        return tokenEndpoint(grants, request, body);
-      case 'revoke':
-        return revocationEndpoint(grants, jwt, request, body);
-      case 'introspect':
-        return introspectionEndpoint(grants, jwt, request, body);
       case 'authorize':
         return authorizeEndpoint(authorize, request, body);
       case 'login':
@@ -164,15 +213,22 @@ export function createOAuthServer(ctx: ServerContext, options: OAuthServerOption
       }
       const name = paths.match(pathname);
       if (!name) return jsonResponse({ error: 'not_found', error_description: 'No such endpoint' }, 404);
+      if (isBackChannel(name)) {
+        return toWebResponse(await backChannel(name, request.method, webFormInput(request, handleOptions?.body)));
+      }
       try {
         return await route(name, request, handleOptions?.body);
       } catch (err) {
-        if (!(err instanceof OAuthError)) {
-          // Never a stack trace or secret in the response or the log: the error's class is enough to start.
-          ctx.logger.error('oauth: unexpected failure', { endpoint: name, error: err instanceof Error ? err.name : typeof err });
-        }
-        return errorToResponse(err);
+        return toWebResponse(failure(name, err));
       }
+    },
+    async serveBackChannel(request) {
+      const name = typeof request?.pathname === 'string' ? paths.match(request.pathname) : null;
+      if (!isBackChannel(name)) return null;
+      if (typeof request.headers !== 'function') {
+        return plainJson({ error: 'invalid_request', error_description: 'The request could not be read' }, 400);
+      }
+      return backChannel(name, request.method, backChannelInput(request.headers, request.body));
     },
     matches(pathname) {
       return paths.match(pathname) !== null;
@@ -200,6 +256,9 @@ export function createOAuthServer(ctx: ServerContext, options: OAuthServerOption
       const client = await activeClient(ctx, pending.clientId, pending.redirectUri);
       if (!client) return null;
       return { client, scopes: [...pending.scopes], redirectUri: pending.redirectUri, returnTo: resumeUrl(authorize, tx[0]!) };
+    },
+    close() {
+      clients.close();
     },
   };
 }

@@ -7,10 +7,10 @@
 import { OAuthError } from '../../errors.js';
 import type { TokenRecord } from '../store.js';
 import { findPresentedToken } from './access-token-verifier.js';
-import { type AuthenticatedClient, authenticateClient } from './client-authentication.js';
+import type { AuthenticatedClient } from './client-authentication.js';
 import type { GrantContext } from './grant-context.js';
 import type { JwtAccessTokenCodec } from './jwt-access-token.js';
-import { formParams, type PreParsedBody } from './request-params.js';
+import { type FormInput, readFormParams } from './request-params.js';
 
 /** The authenticated caller and the record of the token it presented (null if not one of ours). */
 export interface PresentedTokenRequest {
@@ -22,12 +22,11 @@ export interface PresentedTokenRequest {
 export async function readPresentedToken(
   g: GrantContext,
   jwt: JwtAccessTokenCodec | null,
-  request: Request,
-  body: PreParsedBody | undefined,
+  input: FormInput,
   allowPublic: boolean,
 ): Promise<PresentedTokenRequest> {
-  const params = await formParams(request, body, g.options.maxBodyBytes);
-  const { client } = await authenticateClient(g.ctx, request, params, allowPublic);
+  const params = await readFormParams(input, g.options.maxBodyBytes);
+  const { client } = await g.clients.authenticate(input.header('authorization'), params, allowPublic);
   const token = params.get('token');
   if (token === undefined) throw new OAuthError('invalid_request', 'Parameter "token" is required');
   // token_type_hint only orders a search; one hash lookup covers both kinds, so the hint changes nothing.

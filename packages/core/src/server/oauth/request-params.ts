@@ -44,40 +44,96 @@ export function queryParams(url: URL): Map<string, string> {
   return collectParams(url.searchParams.entries());
 }
 
-function isForm(request: Request): boolean {
-  const type = request.headers.get('content-type');
-  return type !== null && type.split(';')[0]!.trim().toLowerCase() === 'application/x-www-form-urlencoded';
+/**
+ * A form-encoded request as plain parts: how the back-channel endpoints read their input, whether it came
+ * as a Web `Request` or straight from a Node framework.
+ */
+export interface FormInput {
+  /** A request header by lowercase name, null when absent. Repeats are the caller's to refuse. */
+  header(name: string): string | null;
+  /** The body as the host has it: see {@link FormBody}. */
+  body: FormBody;
 }
 
 /**
- * The form parameters of a POST. Uses `preParsed` when the host already consumed the body; otherwise
- * reads at most `maxBytes`. Anything but `application/x-www-form-urlencoded` is `invalid_request`.
+ * A request body as a host may hold it: a form its parser already made (`PreParsedBody`), text or bytes
+ * it read (parsed here as a form), or the unread stream (read here, at most `maxBodyBytes`).
+ * `'consumed'`: the host read the stream without keeping the result.
  */
-export async function formParams(
-  request: Request,
-  preParsed: PreParsedBody | undefined,
-  maxBytes: number,
-): Promise<Map<string, string>> {
-  if (!isForm(request)) {
+export type FormBody =
+  | PreParsedBody
+  | string
+  | Uint8Array
+  | ReadableStream<Uint8Array>
+  | AsyncIterable<Uint8Array>
+  | 'consumed'
+  | null
+  | undefined;
+
+function isFormType(type: string | null): boolean {
+  if (type === null) return false;
+  const semi = type.indexOf(';');
+  return (semi === -1 ? type : type.slice(0, semi)).trim().toLowerCase() === 'application/x-www-form-urlencoded';
+}
+
+function isAsyncIterable(value: object): value is AsyncIterable<Uint8Array> {
+  return typeof (value as { [Symbol.asyncIterator]?: unknown })[Symbol.asyncIterator] === 'function';
+}
+
+/**
+ * The form parameters of a POST, from whatever body the host holds. Anything but
+ * `application/x-www-form-urlencoded` is `invalid_request`, and so is a body over `maxBytes`, whoever
+ * read it: a host parser with a larger limit must not widen it.
+ */
+export async function readFormParams(input: FormInput, maxBytes: number): Promise<Map<string, string>> {
+  if (!isFormType(input.header('content-type'))) {
     throw new OAuthError('invalid_request', 'The body must be application/x-www-form-urlencoded');
   }
-  // The limit holds whoever read the body: a host parser with a larger limit must not widen it.
-  const declared = Number(request.headers.get('content-length') ?? '0');
+  const declared = Number(input.header('content-length') ?? '0');
   if (declared > maxBytes) throw new OAuthError('invalid_request', 'The request body is too large');
-  if (preParsed !== undefined) {
-    if (preParsed instanceof URLSearchParams) return limited(collectParams(preParsed.entries()), maxBytes);
-    if (typeof preParsed !== 'object' || preParsed === null) {
-      throw new OAuthError('invalid_request', 'The body must be application/x-www-form-urlencoded');
-    }
-    return limited(collectParams(Object.entries(preParsed)), maxBytes);
-  }
-  if (request.bodyUsed) {
+  const body = input.body;
+  if (body === undefined || body === null) return new Map();
+  if (body === 'consumed') {
     // The host read the stream without handing us the result: an adapter bug, reported as a client error
     // so it never turns into a 500 in production.
     throw new OAuthError('invalid_request', 'The request body was already consumed');
   }
-  const text = await readLimited(request, maxBytes);
-  return collectParams(new URLSearchParams(text).entries());
+  if (typeof body === 'string') {
+    if (Buffer.byteLength(body) > maxBytes) throw new OAuthError('invalid_request', 'The request body is too large');
+    return collectParams(new URLSearchParams(body).entries());
+  }
+  if (body instanceof Uint8Array) {
+    if (body.byteLength > maxBytes) throw new OAuthError('invalid_request', 'The request body is too large');
+    return collectParams(new URLSearchParams(Buffer.from(body.buffer, body.byteOffset, body.byteLength).toString('utf8')).entries());
+  }
+  if (body instanceof URLSearchParams) return limited(collectParams(body.entries()), maxBytes);
+  if (typeof body !== 'object') throw new OAuthError('invalid_request', 'The body must be application/x-www-form-urlencoded');
+  if (body instanceof ReadableStream) return collectParams(new URLSearchParams(await readStream(body, maxBytes)).entries());
+  if (isAsyncIterable(body)) return collectParams(new URLSearchParams(await readIterable(body, maxBytes)).entries());
+  return limited(collectParams(Object.entries(body)), maxBytes);
+}
+
+/** The {@link FormInput} of a Web `Request`, with the body the host parsed when it did. */
+export function webFormInput(request: Request, preParsed: PreParsedBody | undefined): FormInput {
+  return {
+    header: (name) => request.headers.get(name),
+    body: preParsed !== undefined ? preParsed : request.bodyUsed ? 'consumed' : request.body,
+  };
+}
+
+/**
+ * The form parameters of a Web `Request` POST. Uses `preParsed` when the host already consumed the body;
+ * otherwise reads at most `maxBytes`. Anything but `application/x-www-form-urlencoded` is `invalid_request`.
+ */
+export function formParams(
+  request: Request,
+  preParsed: PreParsedBody | undefined,
+  maxBytes: number,
+): Promise<Map<string, string>> {
+  if (preParsed !== undefined && (typeof preParsed !== 'object' || preParsed === null)) {
+    return Promise.reject(new OAuthError('invalid_request', 'The body must be application/x-www-form-urlencoded'));
+  }
+  return readFormParams(webFormInput(request, preParsed), maxBytes);
 }
 
 /** Parameters parsed by the host, refused when their decoded size alone exceeds the limit (chunked bodies). */
@@ -88,9 +144,12 @@ function limited(params: Map<string, string>, maxBytes: number): Map<string, str
   return params;
 }
 
-async function readLimited(request: Request, maxBytes: number): Promise<string> {
-  if (!request.body) return '';
-  const reader = request.body.getReader();
+function tooLarge(): OAuthError {
+  return new OAuthError('invalid_request', 'The request body is too large');
+}
+
+async function readStream(stream: ReadableStream<Uint8Array>, maxBytes: number): Promise<string> {
+  const reader = stream.getReader();
   const chunks: Uint8Array[] = [];
   let size = 0;
   try {
@@ -100,9 +159,33 @@ async function readLimited(request: Request, maxBytes: number): Promise<string> 
       size += value.byteLength;
       if (size > maxBytes) {
         await reader.cancel().catch(() => {});
-        throw new OAuthError('invalid_request', 'The request body is too large');
+        throw tooLarge();
       }
       chunks.push(value);
+    }
+  } catch (err) {
+    if (err instanceof OAuthError) throw err;
+    throw new OAuthError('invalid_request', 'The request body could not be read', { cause: err });
+  }
+  return Buffer.concat(chunks).toString('utf8');
+}
+
+/**
+ * A Node request stream (`IncomingMessage` is async-iterable). Driven by hand: leaving a `for await` early
+ * would destroy the stream and with it the socket, so an oversize body would get a reset instead of the 400.
+ */
+async function readIterable(body: AsyncIterable<Uint8Array>, maxBytes: number): Promise<string> {
+  const iterator = body[Symbol.asyncIterator]();
+  const chunks: Uint8Array[] = [];
+  let size = 0;
+  try {
+    for (;;) {
+      const { done, value } = await iterator.next();
+      if (done) break;
+      const bytes: Uint8Array = typeof value === 'string' ? Buffer.from(value) : value;
+      size += bytes.byteLength;
+      if (size > maxBytes) throw tooLarge();
+      chunks.push(bytes);
     }
   } catch (err) {
     if (err instanceof OAuthError) throw err;

@@ -6,20 +6,20 @@
  *
  * @module
  */
+import { type PlainResponse, plainEmpty } from './back-channel.js';
 import { revokeFamily, type GrantContext } from './grant-context.js';
 import type { JwtAccessTokenCodec } from './jwt-access-token.js';
 import { readPresentedToken } from './presented-token.js';
-import type { PreParsedBody } from './request-params.js';
+import type { FormInput } from './request-params.js';
 
 /** Serve a revocation request. */
 export async function revocationEndpoint(
   g: GrantContext,
   jwt: JwtAccessTokenCodec | null,
-  request: Request,
-  body: PreParsedBody | undefined,
-): Promise<Response> {
+  input: FormInput,
+): Promise<PlainResponse> {
   const { ctx } = g;
-  const { client, record } = await readPresentedToken(g, jwt, request, body, true);
+  const { client, record } = await readPresentedToken(g, jwt, input, true);
   if (record && record.clientId === client.clientId && record.revokedAt === null) {
     if (record.type === 'refresh_token') {
       await revokeFamily(ctx, record.familyId);
@@ -28,5 +28,5 @@ export async function revocationEndpoint(
       ctx.invalidation.publish({ type: 'token', hash: record.hash });
     }
   }
-  return new Response(null, { status: 200, headers: { 'cache-control': 'no-store', pragma: 'no-cache' } });
+  return plainEmpty(200);
 }

@@ -7,13 +7,12 @@
 import { OAuthError } from '../../errors.js';
 import type { GrantType } from '../store.js';
 import { authorizationCodeGrant } from './authorization-code-grant.js';
-import { authenticateClient } from './client-authentication.js';
 import { clientCredentialsGrant } from './client-credentials-grant.js';
 import type { GrantContext, GrantHandler } from './grant-context.js';
-import { jsonResponse } from './json-response.js';
+import { type PlainResponse, plainJson } from './back-channel.js';
 import { passwordGrant } from './password-grant.js';
 import { refreshTokenGrant } from './refresh-token-grant.js';
-import { formParams, type PreParsedBody } from './request-params.js';
+import { type FormInput, readFormParams } from './request-params.js';
 
 const HANDLERS: Record<GrantType, GrantHandler> = {
   authorization_code: authorizationCodeGrant,
@@ -30,9 +29,9 @@ export function enabledGrantTypes(g: Pick<GrantContext, 'options'>): GrantType[]
 }
 
 /** Serve a token request. Throws {@link OAuthError}; the router renders it. */
-export async function tokenEndpoint(g: GrantContext, request: Request, body: PreParsedBody | undefined): Promise<Response> {
-  const params = await formParams(request, body, g.options.maxBodyBytes);
-  const authenticated = await authenticateClient(g.ctx, request, params, true);
+export async function tokenEndpoint(g: GrantContext, input: FormInput): Promise<PlainResponse> {
+  const params = await readFormParams(input, g.options.maxBodyBytes);
+  const authenticated = await g.clients.authenticate(input.header('authorization'), params, true);
   const grantType = params.get('grant_type');
   if (grantType === undefined) throw new OAuthError('invalid_request', 'Parameter "grant_type" is required');
   const enabled = enabledGrantTypes(g) as string[];
@@ -44,5 +43,5 @@ export async function tokenEndpoint(g: GrantContext, request: Request, body: Pre
     throw new OAuthError('unauthorized_client', 'The client is not allowed to use this grant type');
   }
   const tokens = await HANDLERS[type](g, authenticated, params);
-  return jsonResponse(tokens);
+  return plainJson(tokens);
 }
