@@ -1,4 +1,4 @@
-import { OAuthError } from '@auth/core';
+import { OAuthError, type PlainResponse } from '@auth/core';
 import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest, HTTPMethods } from 'fastify';
 import type { RouteAuthConfig } from './route-config.js';
 import { literalRoutePath } from './route-path.js';
@@ -30,6 +30,11 @@ export interface WebRoutes {
   /** The route's `config.auth`: `false` for routes that must be public whatever the global hook does. */
   auth: RouteAuthConfig;
   handle(parts: WebRequestParts, request: FastifyRequest): Promise<Response>;
+  /**
+   * Answer from plain parts without building a Web `Request` (the authorization server's back-channel
+   * endpoints); null hands the request to {@link WebRoutes.handle}.
+   */
+  direct?(request: FastifyRequest, pathname: string): Promise<PlainResponse | null>;
 }
 
 function invalidUrl(): OAuthError {
@@ -72,7 +77,10 @@ export function mountWebRoutes(fastify: FastifyInstance, routes: WebRoutes): voi
         url,
         config: { auth: routes.auth },
         async handler(request, reply) {
-          if (routes.subtree && !routes.subtree.matches(request.url.split('?', 1)[0]!)) return reply.callNotFound();
+          const pathname = request.url.split('?', 1)[0]!;
+          if (routes.subtree && !routes.subtree.matches(pathname)) return reply.callNotFound();
+          const plain = routes.direct ? await routes.direct(request, pathname) : null;
+          if (plain) return reply.code(plain.status).headers(plain.headers).send(plain.body ?? undefined);
           let parts: WebRequestParts;
           try {
             parts = toWebRequest(request);

@@ -1,4 +1,4 @@
-import { ConfigError, type SignIn } from '@auth/core';
+import { ConfigError, type FormBody, nodeHeaderAccessor, type SignIn } from '@auth/core';
 import type { FastifyInstance, FastifyPluginAsync, RouteOptions } from 'fastify';
 import fp from 'fastify-plugin';
 import { createAuthenticate, createRequestVerifier } from './authenticate.js';
@@ -51,6 +51,15 @@ async function auth(fastify: FastifyInstance, options: FastifyAuthOptions): Prom
       paths: oauth.paths,
       auth: false,
       handle: ({ request, body }) => oauth.handle(request, { body }),
+      // Token, revocation, introspection: no Web Request or Response. The raw form parser above leaves the
+      // body a string; a host parser's object or Buffer is taken as it is.
+      direct: (request, pathname) =>
+        oauth.serveBackChannel({
+          method: request.method,
+          pathname,
+          headers: nodeHeaderAccessor(request.raw),
+          body: request.body as FormBody,
+        }),
     });
   }
   if (signIn) {
