@@ -13,8 +13,14 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { AuthStore, ClientRecord, CredentialRecord, TokenRecord } from '@auth/core';
-import { postgresAuthStore, type SqlAuthStore, sqliteAuthStore } from '@auth/sql-store';
+import type { SqlAuthStore } from '@auth/sql-store';
 import pg from 'pg';
+
+// AUTH_PROFILE_STORE_MODULE: the absolute path of another copy of the package's entry (an older checkout's
+// src/index.ts), to compare two versions on the same machine state.
+const { postgresAuthStore, sqliteAuthStore } = (await import(
+  process.env.AUTH_PROFILE_STORE_MODULE || '@auth/sql-store'
+)) as typeof import('@auth/sql-store');
 
 const [kind = 'sqlite', msArg = '1500'] = process.argv.slice(2);
 if (kind !== 'sqlite' && kind !== 'postgres') throw new Error('usage: profile-store.ts [sqlite|postgres] [msPerOp]');

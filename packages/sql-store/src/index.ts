@@ -12,7 +12,11 @@
  * @module
  */
 export type { MigrationReport } from './migrate.js';
-export { type PostgresAuthStoreOptions, postgresAuthStore } from './postgres-auth-store.js';
+export {
+  type PostgresAuthStoreOptions,
+  type PostgresStatementOptions,
+  postgresAuthStore,
+} from './postgres-auth-store.js';
 export {
   type SqlAuthStore,
   type SqlAuthStoreConfig,

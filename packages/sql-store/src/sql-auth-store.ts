@@ -27,7 +27,7 @@ import {
 } from './row-mapping.js';
 import { toStoreError } from './store-error.js';
 import { isValidTablePrefix, TablePrefixPlugin } from './table-prefix-plugin.js';
-import type { AuthDatabase, ClientRow, CredentialRow, SqlDialectName, TokenRow } from './tables.js';
+import { type AuthDatabase, COLUMNS, type ClientRow, type CredentialRow, type SqlDialectName, type TokenRow } from './tables.js';
 
 /** Options every SQL store accepts. */
 export interface SqlAuthStoreOptions {
@@ -74,22 +74,6 @@ const INSERT_CHUNK = 500;
 
 /** Batches up to this many token rows insert through a {@link FixedQuery} per row count: the token endpoint saves 1-2. */
 const FIXED_INSERT_ROWS = 4;
-
-/** Every column of `tokens`, checked complete against {@link TokenRow}. */
-const TOKEN_COLUMNS = Object.keys({
-  hash: true,
-  type: true,
-  family_id: true,
-  client_id: true,
-  user_id: true,
-  business_id: true,
-  scopes: true,
-  created_at: true,
-  expires_at: true,
-  revoked_at: true,
-  rotated_at: true,
-  successor: true,
-} satisfies Record<keyof TokenRow, true>) as (keyof TokenRow)[];
 
 /**
  * The SQL {@link AuthStore} over a Kysely instance. {@link sqliteAuthStore} and {@link postgresAuthStore}
@@ -168,13 +152,13 @@ export function buildSqlAuthStore<DB>(config: SqlAuthStoreConfig<DB>, hooks: Sql
 
   // -- the hot queries, compiled once (see FixedQuery) -------------------------------------------------
   const selectClient = new FixedQuery<string, ClientRow>((param) =>
-    db.selectFrom('clients').selectAll().where('client_id', '=', param((clientId) => clientId)),
+    db.selectFrom('clients').select(COLUMNS.clients).where('client_id', '=', param((clientId) => clientId)),
   );
   const selectCredentialByHash = new FixedQuery<string, CredentialRow>((param) =>
-    db.selectFrom('credentials').selectAll().where('hash', '=', param((hash) => hash)),
+    db.selectFrom('credentials').select(COLUMNS.credentials).where('hash', '=', param((hash) => hash)),
   );
   const selectToken = new FixedQuery<string, TokenRow>((param) =>
-    db.selectFrom('tokens').selectAll().where('hash', '=', param((hash) => hash)),
+    db.selectFrom('tokens').select(COLUMNS.tokens).where('hash', '=', param((hash) => hash)),
   );
   const rotateParent = new FixedQuery<RotateRefreshInput, TokenRow>((param) =>
     db
@@ -185,7 +169,14 @@ export function buildSqlAuthStore<DB>(config: SqlAuthStoreConfig<DB>, hooks: Sql
       .where('rotated_at', 'is', null)
       .where('revoked_at', 'is', null)
       .where('expires_at', '>', param((a) => a.now))
-      .returningAll(),
+      .returning(COLUMNS.tokens),
+  );
+  const touchCredential = new FixedQuery<{ id: string; at: number }, unknown>((param) =>
+    db
+      .updateTable('credentials')
+      .set({ last_used_at: param((a) => a.at) })
+      .where('id', '=', param((a) => a.id))
+      .where((eb) => eb.or([eb('last_used_at', 'is', null), eb('last_used_at', '<', param((a) => a.at))])),
   );
   /** INSERT of `count` token rows, by row count (index `count - 1`). */
   const insertTokenRows = Array.from(
@@ -195,7 +186,7 @@ export function buildSqlAuthStore<DB>(config: SqlAuthStoreConfig<DB>, hooks: Sql
         db.insertInto('tokens').values(
           Array.from({ length: index + 1 }, (_, row) => {
             const values: Partial<Record<keyof TokenRow, unknown>> = {};
-            for (const column of TOKEN_COLUMNS) values[column] = param((rows) => rows[row]![column]);
+            for (const column of COLUMNS.tokens) values[column] = param((rows) => rows[row]![column]);
             return values as TokenRow;
           }),
         ),
@@ -238,12 +229,12 @@ export function buildSqlAuthStore<DB>(config: SqlAuthStoreConfig<DB>, hooks: Sql
       }),
     getCredential: (id) =>
       run('getCredential', async () => {
-        const row = await db.selectFrom('credentials').selectAll().where('id', '=', id).executeTakeFirst();
+        const row = await db.selectFrom('credentials').select(COLUMNS.credentials).where('id', '=', id).executeTakeFirst();
         return row ? toCredential(row) : null;
       }),
     listCredentials: (filter: CredentialFilter) =>
       run('listCredentials', async () => {
-        let q = db.selectFrom('credentials').selectAll();
+        let q = db.selectFrom('credentials').select(COLUMNS.credentials);
         if (filter.kind !== undefined) q = q.where('kind', '=', filter.kind);
         if (filter.userId !== undefined) q = q.where('user_id', '=', filter.userId);
         if (filter.businessId !== undefined) q = q.where('business_id', '=', filter.businessId);
@@ -261,8 +252,8 @@ export function buildSqlAuthStore<DB>(config: SqlAuthStoreConfig<DB>, hooks: Sql
         if (patch.revokedAt !== undefined) set.revoked_at = patch.revokedAt;
         const row =
           Object.keys(set).length === 0
-            ? await db.selectFrom('credentials').selectAll().where('id', '=', id).executeTakeFirst()
-            : await db.updateTable('credentials').set(set).where('id', '=', id).returningAll().executeTakeFirst();
+            ? await db.selectFrom('credentials').select(COLUMNS.credentials).where('id', '=', id).executeTakeFirst()
+            : await db.updateTable('credentials').set(set).where('id', '=', id).returning(COLUMNS.credentials).executeTakeFirst();
         return row ? toCredential(row) : null;
       }),
     touchCredentials: (lastUsed) =>
@@ -278,16 +269,12 @@ export function buildSqlAuthStore<DB>(config: SqlAuthStoreConfig<DB>, hooks: Sql
           );
           return;
         }
-        await db.transaction().execute(async (trx) => {
-          for (const [id, at] of lastUsed) {
-            await trx
-              .updateTable('credentials')
-              .set({ last_used_at: at })
-              .where('id', '=', id)
-              .where((eb) => eb.or([eb('last_used_at', 'is', null), eb('last_used_at', '<', at)]))
-              .execute();
-          }
-        });
+        const touchAll = async (conn: Kysely<AuthDatabase>) => {
+          for (const [id, at] of lastUsed) await touchCredential.execute(conn, { id, at });
+        };
+        // One UPDATE is atomic by itself; a batch shares one transaction (one commit, one WAL sync).
+        if (lastUsed.size === 1) await touchAll(db);
+        else await db.transaction().execute(touchAll);
       }),
 
     // -- OAuth clients -----------------------------------------------------------------------------
@@ -302,7 +289,7 @@ export function buildSqlAuthStore<DB>(config: SqlAuthStoreConfig<DB>, hooks: Sql
       }),
     listClients: (filter: ClientFilter) =>
       run('listClients', async () => {
-        let q = db.selectFrom('clients').selectAll();
+        let q = db.selectFrom('clients').select(COLUMNS.clients);
         if (filter.ownerUserId !== undefined) q = q.where('owner_user_id', '=', filter.ownerUserId);
         if (filter.businessId !== undefined) q = q.where('business_id', '=', filter.businessId);
         if (!filter.includeRevoked) q = q.where('revoked_at', 'is', null);
@@ -320,12 +307,12 @@ export function buildSqlAuthStore<DB>(config: SqlAuthStoreConfig<DB>, hooks: Sql
         if (patch.revokedAt !== undefined) set.revoked_at = patch.revokedAt;
         const row =
           Object.keys(set).length === 0
-            ? await db.selectFrom('clients').selectAll().where('client_id', '=', clientId).executeTakeFirst()
+            ? await db.selectFrom('clients').select(COLUMNS.clients).where('client_id', '=', clientId).executeTakeFirst()
             : await db
                 .updateTable('clients')
                 .set(set)
                 .where('client_id', '=', clientId)
-                .returningAll()
+                .returning(COLUMNS.clients)
                 .executeTakeFirst();
         return row ? toClient(row) : null;
       }),
@@ -342,10 +329,10 @@ export function buildSqlAuthStore<DB>(config: SqlAuthStoreConfig<DB>, hooks: Sql
           .set({ consumed_at: now })
           .where('hash', '=', hash)
           .where('consumed_at', 'is', null)
-          .returningAll()
+          .returning(COLUMNS.authorization_codes)
           .executeTakeFirst();
         if (won) return { status: 'consumed', code: toCode(won) };
-        const row = await db.selectFrom('authorization_codes').selectAll().where('hash', '=', hash).executeTakeFirst();
+        const row = await db.selectFrom('authorization_codes').select(COLUMNS.authorization_codes).where('hash', '=', hash).executeTakeFirst();
         return row ? { status: 'reused', code: toCode(row) } : { status: 'not_found' };
       }),
 
@@ -390,7 +377,7 @@ export function buildSqlAuthStore<DB>(config: SqlAuthStoreConfig<DB>, hooks: Sql
           .updateTable('tokens')
           .set({ revoked_at: sql<number>`coalesce(revoked_at, ${now})` })
           .where('hash', '=', hash)
-          .returningAll()
+          .returning(COLUMNS.tokens)
           .executeTakeFirst();
         return row ? toToken(row) : null;
       }),

@@ -97,5 +97,75 @@ export interface AuthDatabase {
   migrations: MigrationRow;
 }
 
+/** Column names of a row type; the `Record` makes the compiler check the list is complete. */
+const columnsOf = <Row>(columns: Record<keyof Row & string, true>): (keyof Row & string)[] =>
+  Object.keys(columns) as (keyof Row & string)[];
+
+/**
+ * Every column of every record table, for explicit select and returning lists. The store names its
+ * columns instead of `*` so the shape of a result never depends on the live schema: a Postgres prepared
+ * statement over `*` fails ("cached plan must not change result type") once a later migration adds a
+ * column, and older processes of a rolling deploy keep running against the newer schema.
+ */
+export const COLUMNS = {
+  credentials: columnsOf<CredentialRow>({
+    id: true,
+    kind: true,
+    hash: true,
+    hint: true,
+    user_id: true,
+    business_id: true,
+    client_id: true,
+    name: true,
+    scopes: true,
+    created_at: true,
+    expires_at: true,
+    revoked_at: true,
+    last_used_at: true,
+  }),
+  clients: columnsOf<ClientRow>({
+    client_id: true,
+    name: true,
+    type: true,
+    redirect_uris: true,
+    grant_types: true,
+    scopes: true,
+    token_endpoint_auth_method: true,
+    environment: true,
+    owner_user_id: true,
+    business_id: true,
+    created_at: true,
+    revoked_at: true,
+  }),
+  authorization_codes: columnsOf<AuthorizationCodeRow>({
+    hash: true,
+    client_id: true,
+    user_id: true,
+    business_id: true,
+    redirect_uri: true,
+    scopes: true,
+    code_challenge: true,
+    code_challenge_method: true,
+    family_id: true,
+    created_at: true,
+    expires_at: true,
+    consumed_at: true,
+  }),
+  tokens: columnsOf<TokenRow>({
+    hash: true,
+    type: true,
+    family_id: true,
+    client_id: true,
+    user_id: true,
+    business_id: true,
+    scopes: true,
+    created_at: true,
+    expires_at: true,
+    revoked_at: true,
+    rotated_at: true,
+    successor: true,
+  }),
+} as const;
+
 /** The SQL engines this package speaks. */
 export type SqlDialectName = 'sqlite' | 'postgres';

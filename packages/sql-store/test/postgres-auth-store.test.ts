@@ -1,4 +1,4 @@
-import { describeAuthStoreContract } from '@auth/testkit';
+import { describeAuthStoreContract, storeRecords } from '@auth/testkit';
 import pg from 'pg';
 import { afterAll, afterEach, describe, expect, it } from 'vitest';
 import { postgresAuthStore, type SqlAuthStore } from '../src/index.js';
@@ -195,6 +195,61 @@ describe('postgresAuthStore specifics', () => {
     expect((await store.findToken('p'))?.successor).toBe('sealed');
     await store.deleteExpired(t0 + 600_000);
     expect(await store.findToken('p')).toEqual({ ...parent, rotatedAt: t0, successor: null });
+  });
+
+  const records = storeRecords(() => 1_700_000_000_000);
+  const prepared = async (pool: pg.Pool) =>
+    (await pool.query<{ name: string }>("select name from pg_prepared_statements where name like 'auth_store_%'")).rows;
+
+  it("prepares its queries as named statements on its own pool, and not on a caller's unless asked", async () => {
+    const schema = await freshSchema();
+    const token = records.token();
+    for (const [preparedStatements, expected] of [
+      [undefined, 0],
+      [false, 0],
+      [true, 1],
+    ] as const) {
+      // One connection, so the store's session is the one pg_prepared_statements describes.
+      const pool = new pg.Pool({ connectionString: urlForSchema(schema), max: 1 });
+      cleanups.push(() => pool.end());
+      const store = postgresAuthStore({ pool, preparedStatements });
+      await store.migrate();
+      if (expected > 0) await store.saveTokens([token]);
+      expect(await store.findToken(token.hash)).toEqual(expected > 0 ? token : null);
+      expect((await prepared(pool)).length > 0).toBe(expected > 0);
+      await store.close();
+    }
+  });
+
+  it('keeps its prepared statements valid when a newer migration adds columns, as in a rolling deploy', async () => {
+    const schema = await freshSchema();
+    const store = track(postgresAuthStore({ connectionString: urlForSchema(schema), max: 1 }));
+    const token = records.token();
+    const client = records.client();
+    const credential = records.credential();
+    await store.saveTokens([token]);
+    await store.createClient(client);
+    await store.createCredential(credential);
+    expect(await store.findToken(token.hash)).toEqual(token);
+    expect(await store.getClient(client.clientId)).toEqual(client);
+    expect(await store.findCredentialByHash(credential.hash)).toEqual(credential);
+
+    // `select *` prepared before this would now fail: "cached plan must not change result type".
+    const admin = await adminPool();
+    for (const table of ['tokens', 'clients', 'credentials']) {
+      await admin.query(`alter table "${schema}".auth_${table} add column note text`);
+    }
+    expect(await store.findToken(token.hash)).toEqual(token);
+    expect(await store.getClient(client.clientId)).toEqual(client);
+    expect(await store.findCredentialByHash(credential.hash)).toEqual(credential);
+    const rotated = await store.rotateRefreshToken({
+      hash: token.hash,
+      now: 1_700_000_000_001,
+      graceMs: 1000,
+      successor: 'sealed',
+      successorRecords: [records.token()],
+    });
+    expect(rotated.status).toBe('rotated');
   });
 
   it('reports an unreachable database as a StoreError that names no SQL or secret', async () => {
