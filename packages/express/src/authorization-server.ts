@@ -3,10 +3,23 @@
  *
  * @module
  */
-import { type AuthServer, ConfigError, type OAuthServer } from '@auth/core';
+import { type AuthServer, ConfigError, type FormBody, nodeHeaderAccessor, type OAuthServer, type PlainResponse } from '@auth/core';
 import type { NextFunction, Request as ExpressRequest, RequestHandler, Response } from 'express';
 import { forwardToWebHandler } from './forward-to-web-handler.js';
 import { pathnameOf } from './request-path.js';
+import { bodyConsumed } from './web-request.js';
+
+/** What the back-channel endpoints read: the body a parser left, or the unread stream itself. */
+function backChannelBody(req: ExpressRequest): FormBody {
+  if (!bodyConsumed(req)) return req;
+  return req.body === undefined || req.body === null ? 'consumed' : (req.body as FormBody);
+}
+
+function sendPlain(res: Response, plain: PlainResponse): void {
+  res.status(plain.status);
+  for (const [name, value] of Object.entries(plain.headers)) res.setHeader(name, value);
+  res.end(plain.body ?? undefined);
+}
 
 /**
  * Serve the authorization server's endpoints (`/oauth/authorize`, `/oauth/token`, `/oauth/revoke`,
@@ -37,6 +50,14 @@ export function authorizationServer(auth: Pick<AuthServer, 'oauth'> | OAuthServe
       next();
       return;
     }
-    forwardToWebHandler((request, options) => oauth.handle(request, options), req, res, next, url);
+    // Token, revocation and introspection answer from the request as it is; the other endpoints
+    // (pages, redirects, metadata) go through a Web Request.
+    oauth
+      .serveBackChannel({ method: req.method, pathname: pathnameOf(url), headers: nodeHeaderAccessor(req), body: backChannelBody(req) })
+      .then((plain) => {
+        if (plain) sendPlain(res, plain);
+        else forwardToWebHandler((request, options) => oauth.handle(request, options), req, res, next, url);
+      })
+      .catch(next);
   };
 }

@@ -39,7 +39,7 @@ function requestOrigin(req: ExpressRequest): string {
 }
 
 /** Whether something upstream (a body parser, or the app) already read the request stream. */
-function bodyConsumed(req: ExpressRequest): boolean {
+export function bodyConsumed(req: ExpressRequest): boolean {
   // body-parser 1 marks `_body`; body-parser 2 and other readers leave the stream ended or read from.
   return (req as { _body?: unknown })._body === true || req.readableEnded || req.readableDidRead;
 }

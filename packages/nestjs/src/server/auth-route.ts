@@ -1,3 +1,4 @@
+import type { PlainResponse } from '@auth/core';
 import type { WebRequestParts, NodeRequest } from '../http/web-request.js';
 
 /**
@@ -9,4 +10,9 @@ export interface AuthRoute {
   readonly name: string;
   matches(pathname: string): boolean;
   handle(req: NodeRequest, parts: WebRequestParts): Promise<Response>;
+  /**
+   * Answer from the Node request as it is, with no Web `Request` built (the authorization server's
+   * back-channel endpoints); null hands the request to {@link AuthRoute.handle}. Never throws.
+   */
+  direct?(req: NodeRequest, pathname: string): Promise<PlainResponse | null>;
 }

@@ -28,6 +28,11 @@ export class AuthRoutesMiddleware implements NestMiddleware {
     const pathname = requestPathname(req);
     const route = this.routes.find((r) => r.matches(pathname));
     if (!route) return next();
+    const plain = route.direct ? await route.direct(req, pathname) : null;
+    if (plain) {
+      if (!res.headersSent) res.writeHead(plain.status, plain.headers).end(plain.body ?? undefined);
+      return;
+    }
     let response: Response;
     try {
       response = await route.handle(req, toWebRequest(req, this.options.publicOrigin?.replace(/\/$/, '')));

@@ -1,4 +1,13 @@
-import { type AuthServer, ConfigError, errorToResponse, type ManagementHandler, type Principal, type SignIn } from '@auth/core';
+import {
+  type AuthServer,
+  ConfigError,
+  errorToResponse,
+  type FormBody,
+  type ManagementHandler,
+  nodeHeaderAccessor,
+  type Principal,
+  type SignIn,
+} from '@auth/core';
 import { requestContext } from './request-context.js';
 import type { AuthModuleOptions } from './auth-module-options.js';
 import type { AuthRoute } from './auth-route.js';
@@ -41,6 +50,15 @@ export function authRoutes(options: AuthModuleOptions): AuthRoute[] {
       name: 'authorization server',
       matches: (pathname) => server.oauth.matches(pathname),
       handle: (_req, { request, body }) => server.oauth.handle(request, { body }),
+      // Token, revocation, introspection: straight from the Node request. A platform that already read the
+      // stream left its result on `req.body` (the Web path hands on the same value).
+      direct: (req, pathname) =>
+        server.oauth.serveBackChannel({
+          method: (req.method ?? 'GET').toUpperCase(),
+          pathname,
+          headers: nodeHeaderAccessor(req),
+          body: req.readableEnded ? (req.body as FormBody) : req,
+        }),
     });
   }
   if (signIn) {
