@@ -41,14 +41,23 @@ export function randomId(length = 16): string {
   return randomBase62(length);
 }
 
+/**
+ * A unique, unguessable record id that sorts by creation time: 8 base62 characters of the millisecond
+ * clock, then `randomLength` random ones. Index inserts of such ids land at the right edge of a B-tree
+ * instead of on a random page (a token family index is written on every grant). Reveals when it was made.
+ */
+export function timeOrderedId(randomLength = 14): string {
+  return toBase62(Date.now(), 8) + randomBase62(randomLength);
+}
+
 /** Full jitter helper: a uniform integer in [0, max). */
 export function randomBelow(max: number): number {
   return max <= 0 ? 0 : randomInt(Math.max(1, Math.floor(max)));
 }
 
-/** Encode a non-negative integer in base62, left-padded to `width`. */
+/** Encode a non-negative integer (up to 2^53) in base62, left-padded to `width`. */
 export function toBase62(value: number, width: number): string {
-  let n = value >>> 0;
+  let n = Math.floor(Math.max(0, value));
   let out = '';
   do {
     out = BASE62[n % 62] + out;

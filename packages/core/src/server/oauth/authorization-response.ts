@@ -5,7 +5,7 @@
  *
  * @module
  */
-import { randomId } from '../../crypto/random.js';
+import { timeOrderedId } from '../../crypto/random.js';
 import type { ServerContext } from '../context.js';
 import { formPostPage } from './html.js';
 import type { InteractionUser, PendingAuthorization } from './interaction.js';
@@ -67,7 +67,7 @@ export async function issueAuthorizationCode(
     scopes: pending.scopes,
     codeChallenge: pending.codeChallenge,
     codeChallengeMethod: pending.codeChallenge === null ? null : 'S256',
-    familyId: randomId(22),
+    familyId: timeOrderedId(),
     createdAt: now,
     expiresAt: now + ctx.lifetimes.authorizationCodeMs,
     consumedAt: null,

@@ -4,7 +4,7 @@
  *
  * @module
  */
-import { randomId } from '../../crypto/random.js';
+import { timeOrderedId } from '../../crypto/random.js';
 import { OAuthError } from '../../errors.js';
 import type { GrantHandler } from './grant-context.js';
 import { grantScopes, parseScope } from './scopes.js';
@@ -20,7 +20,7 @@ export const clientCredentialsGrant: GrantHandler = async ({ ctx, tokens }, { cl
     userId: null,
     businessId: client.businessId,
     scopes,
-    familyId: randomId(22),
+    familyId: timeOrderedId(),
     refresh: false,
   });
   await ctx.store.saveTokens(issued.records);

@@ -4,7 +4,7 @@
  *
  * @module
  */
-import { randomId } from '../../crypto/random.js';
+import { timeOrderedId } from '../../crypto/random.js';
 import { OAuthError } from '../../errors.js';
 import type { GrantHandler } from './grant-context.js';
 import { grantScopes, parseScope } from './scopes.js';
@@ -30,7 +30,7 @@ export const passwordGrant: GrantHandler = async ({ ctx, tokens }, { client }, p
     userId: user.userId,
     businessId: user.businessId ?? null,
     scopes,
-    familyId: randomId(22),
+    familyId: timeOrderedId(),
     refresh: client.grantTypes.includes('refresh_token'),
   });
   await ctx.store.saveTokens(issued.records);
