@@ -14,6 +14,7 @@ import {
 } from '@auth/core';
 import { type Kysely, sql, type Updateable } from 'kysely';
 import { FixedQuery } from './fixed-query.js';
+import { createGroupCommit } from './group-commit.js';
 import { type MigrationReport, runMigrations } from './migrate.js';
 import {
   fromClient,
@@ -207,6 +208,22 @@ export function buildSqlAuthStore<DB>(config: SqlAuthStoreConfig<DB>, hooks: Sql
     }
   }
 
+  /** Save one request's tokens on their own: a single INSERT is atomic; more rows than one holds, a transaction. */
+  const saveOne = (records: readonly TokenRecord[]) =>
+    records.length <= INSERT_CHUNK ? insertTokens(db, records) : db.transaction().execute((trx) => insertTokens(trx, records));
+  // SQLite has one writer and pays per commit: concurrent requests' token inserts commit together.
+  // Postgres commits in parallel on its pool, so each request keeps its own statement there.
+  const tokenWrites =
+    dialect === 'sqlite'
+      ? createGroupCommit<readonly TokenRecord[]>(
+          (batches) =>
+            db.transaction().execute(async (trx) => {
+              for (const records of batches) await insertTokens(trx, records);
+            }),
+          saveOne,
+        )
+      : null;
+
   return {
     dialect,
     async migrate() {
@@ -340,8 +357,7 @@ export function buildSqlAuthStore<DB>(config: SqlAuthStoreConfig<DB>, hooks: Sql
     saveTokens: (records) =>
       run('saveTokens', async () => {
         if (records.length === 0) return;
-        if (records.length <= INSERT_CHUNK) return void (await insertTokens(db, records));
-        await db.transaction().execute((trx) => insertTokens(trx, records));
+        await (tokenWrites ? tokenWrites.write(records) : saveOne(records));
       }),
     findToken: (hash) =>
       run('findToken', async () => {
@@ -407,6 +423,8 @@ export function buildSqlAuthStore<DB>(config: SqlAuthStoreConfig<DB>, hooks: Sql
         return Number(codes.numDeletedRows) + Number(tokens.numDeletedRows);
       }),
     async close() {
+      // Writes already acknowledged to nobody yet still commit (or fail) before the handle goes.
+      await tokenWrites?.drain();
       if (config.destroyOnClose) await db.destroy();
     },
   };

@@ -1,0 +1,112 @@
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { storeRecords } from '@auth/testkit';
+import Database from 'better-sqlite3';
+import { afterEach, describe, expect, it } from 'vitest';
+import { createGroupCommit } from '../src/group-commit.js';
+import { sqliteAuthStore } from '../src/index.js';
+
+const T0 = 1_700_000_000_000;
+const records = storeRecords(() => T0);
+
+describe('createGroupCommit', () => {
+  it('commits the writes of one event-loop turn as one batch, and later ones as the next', async () => {
+    const batches: number[][] = [];
+    const group = createGroupCommit<number>(
+      async (items) => void batches.push([...items]),
+      async (item) => void batches.push([item]),
+    );
+    await Promise.all([group.write(1), group.write(2), group.write(3)]);
+    await group.write(4);
+    expect(batches).toEqual([[1, 2, 3], [4]]);
+  });
+
+  it('caps a batch at maxBatch and commits the batches one after another', async () => {
+    const log: string[] = [];
+    const group = createGroupCommit<number>(
+      async (items) => {
+        log.push(`start ${items.join(',')}`);
+        await new Promise((r) => setTimeout(r, 5));
+        log.push(`end ${items.join(',')}`);
+      },
+      async (item) => void log.push(`one ${item}`),
+      2,
+    );
+    await Promise.all([1, 2, 3, 4, 5].map((n) => group.write(n)));
+    expect(log).toEqual(['start 1,2', 'end 1,2', 'start 3,4', 'end 3,4', 'one 5']);
+  });
+
+  it('retries a failed batch item by item, so only the bad item fails', async () => {
+    const written: number[] = [];
+    const group = createGroupCommit<number>(
+      async () => {
+        throw new Error('constraint');
+      },
+      async (item) => {
+        if (item === 2) throw new Error(`duplicate ${item}`);
+        written.push(item);
+      },
+    );
+    const results = await Promise.allSettled([group.write(1), group.write(2), group.write(3)]);
+    expect(results.map((r) => r.status)).toEqual(['fulfilled', 'rejected', 'fulfilled']);
+    expect((results[1] as PromiseRejectedResult).reason.message).toBe('duplicate 2');
+    expect(written).toEqual([1, 3]);
+  });
+
+  it('drain() flushes what is queued and waits for it', async () => {
+    const written: number[] = [];
+    const group = createGroupCommit<number>(
+      async (items) => void written.push(...items),
+      async (item) => void written.push(item),
+    );
+    const pending = group.write(7);
+    await group.drain();
+    expect(written).toEqual([7]);
+    await pending;
+  });
+});
+
+describe('SQLite store: token inserts of concurrent requests commit together', () => {
+  let dir: string | undefined;
+  afterEach(async () => {
+    if (dir) await rm(dir, { recursive: true, force: true });
+    dir = undefined;
+  });
+
+  it('saves every row of a concurrent burst, and a duplicate fails only its own caller', async () => {
+    dir = await mkdtemp(join(tmpdir(), 'auth-group-commit-'));
+    const filename = join(dir, 'auth.db');
+    const store = sqliteAuthStore({ filename });
+    const existing = records.token();
+    await store.saveTokens([existing]);
+    const burst = Array.from({ length: 20 }, (_, i) =>
+      i === 7 ? [{ ...records.token(), hash: existing.hash }] : [records.token({ type: 'access_token' }), records.token()],
+    );
+    const results = await Promise.allSettled(burst.map((batch) => store.saveTokens(batch)));
+    expect(results.filter((r) => r.status === 'rejected')).toHaveLength(1);
+    expect(results[7]).toMatchObject({ status: 'rejected', reason: { name: 'StoreError' } });
+    for (const [i, batch] of burst.entries()) {
+      if (i === 7) continue;
+      for (const record of batch) await expect(store.findToken(record.hash)).resolves.toEqual(record);
+    }
+    await store.close();
+    const raw = new Database(filename, { readonly: true });
+    expect((raw.prepare('select count(*) as n from auth_tokens').get() as { n: number }).n).toBe(1 + 19 * 2);
+    raw.close();
+  });
+
+  it('commits writes still queued when the store closes', async () => {
+    dir = await mkdtemp(join(tmpdir(), 'auth-group-commit-'));
+    const filename = join(dir, 'auth.db');
+    const store = sqliteAuthStore({ filename });
+    await store.migrate();
+    const token = records.token();
+    const saved = store.saveTokens([token]);
+    await store.close();
+    await saved;
+    const raw = new Database(filename, { readonly: true });
+    expect(raw.prepare('select hash from auth_tokens').all()).toEqual([{ hash: token.hash }]);
+    raw.close();
+  });
+});
