@@ -11,7 +11,7 @@ import { load } from './lib/load.js';
 const [framework = 'fastify', scheme = 'pat', seconds = '5'] = process.argv.slice(2);
 const dir = new URL('./results/profiles/', import.meta.url).pathname;
 const server = await startChild<{ port: number; creds: Credentials }>(`servers/verify-${framework}.ts`, [], {
-  nodeFlags: ['--cpu-prof', `--cpu-prof-dir=${dir}`],
+  nodeFlags: ['--cpu-prof', '--cpu-prof-interval=50', `--cpu-prof-dir=${dir}`],
 });
 const base = `http://127.0.0.1:${server.info.port}`;
 const creds = server.info.creds as unknown as Record<string, Record<string, string>>;

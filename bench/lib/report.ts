@@ -31,7 +31,8 @@ export function renderTable(report: { meta: Any; results: Any }): string {
     out.push('| --- | --- | ---: | ---: | --- | ---: | ---: | --- |');
     for (const r of results.verify as Any[]) {
       const isOpen = r.variant === 'unprotected';
-      const isPeer = String(r.variant).startsWith('peer');
+      // Peers and the framework's own no-op layer are references, not targets.
+      const isPeer = String(r.variant).startsWith('peer') || String(r.variant).startsWith('no-op');
       out.push(
         `| ${r.framework} | ${r.variant} | ${r.cpuPerReq.toFixed(1)} | ${isOpen ? '(baseline)' : pct(r.cpuLoss)} | ${
           isOpen || isPeer ? '' : mark(r.cpuLoss <= 0.05)

@@ -1,6 +1,8 @@
 /**
  * (1) Verification overhead: a protected route vs the same route unprotected, Express and Fastify, every
- * scheme, plus the peer (passport-http-bearer / @fastify/bearer-auth).
+ * scheme, plus the peer (passport-http-bearer / @fastify/bearer-auth) and a layer that does nothing (a
+ * no-op Express middleware, a no-op async Fastify hook): the share of the loss the framework charges for
+ * any layer at all, which no authentication code can win back.
  *
  * Each protected sample is bracketed by unprotected samples (open, A, open, B, open, ...; the order of
  * A, B... rotates every round) and compared with the mean of its two neighbours, so a neighbour's load
@@ -54,6 +56,8 @@ export async function benchVerify(mode: Mode, log: (s: string) => void): Promise
         { name: 'OAuth JWT token', path: '/ours-jwt', headers: c.jwt },
         { name: 'sealed session cookie', path: '/ours', headers: c.cookie },
         { name: `peer: ${peer}`, path: '/peer', headers: c.peer },
+        // The framework's own price for one more layer, with no authentication in it.
+        { name: framework === 'express' ? 'no-op middleware' : 'no-op async onRequest hook', path: '/noop', headers: {} },
       ];
       const run = (v: Variant) => sample(base, { url: base + v.path, headers: v.headers, duration: mode.duration });
       for (const v of [open, ...variants]) await load({ url: base + v.path, headers: v.headers, duration: mode.warmup });

@@ -1,6 +1,7 @@
 /**
  * Express 5 app for the verification-overhead benchmark: the same handler unprotected, behind
- * `authenticate()` of @auth/express (opaque-token server and JWT server), and behind passport-http-bearer.
+ * `authenticate()` of @auth/express (opaque-token server and JWT server), behind passport-http-bearer,
+ * and behind a middleware that only calls `next()` (what Express itself charges for one more layer).
  */
 import type { AddressInfo } from 'node:net';
 import { authenticate } from '@auth/express';
@@ -25,6 +26,8 @@ app.get(CPU_PATH, (_req, res) => {
   res.json(cpuBody());
 });
 app.get('/open', handler);
+const noop: express.RequestHandler = (_req, _res, next) => next();
+app.get('/noop', noop, handler);
 app.get('/ours', authenticate(fx.auth), handler);
 app.get('/ours-jwt', authenticate(fx.jwtAuth), handler);
 app.get('/peer', passport.authenticate('bearer', { session: false }), handler);

@@ -1,7 +1,8 @@
 /**
  * Fastify 5 app for the verification-overhead benchmark: the same handler unprotected, behind the
- * @auth/fastify plugin (opaque-token server and JWT server, each in its own context), and behind
- * @fastify/bearer-auth.
+ * @auth/fastify plugin (opaque-token server and JWT server, each in its own context), behind
+ * @fastify/bearer-auth, and behind an async `onRequest` hook that does nothing (what Fastify itself
+ * charges for a promise-returning hook, the shape of ours).
  */
 import bearerAuth from '@fastify/bearer-auth';
 import fastifyAuth from '@auth/fastify';
@@ -14,6 +15,7 @@ const app = Fastify({ logger: false });
 const handler = async () => ({ ok: true });
 app.get(CPU_PATH, async () => cpuBody());
 app.get('/open', handler);
+app.get('/noop', { onRequest: async () => {} }, handler);
 await app.register(async (scope) => {
   await scope.register(fastifyAuth, { auth: fx.auth });
   scope.get('/ours', handler);

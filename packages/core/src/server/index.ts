@@ -38,6 +38,7 @@ export {
   type Session,
   type SessionCookieOptions,
   type SessionCookies,
+  type SessionCache,
   type SessionInput,
   type SessionReadResult,
 } from './cookies/session-cookies.js';

@@ -111,6 +111,16 @@ export interface CsrfRequest {
   origin: string | undefined;
 }
 
+/**
+ * Opened sessions by exact cookie value, owned by the caller of {@link SessionCookies.inspect} (the
+ * verifier sizes it with its `cache` options). Cached sessions are frozen: callers copy what they hand on.
+ */
+export interface SessionCache {
+  get(value: string, now: number): Session | undefined;
+  /** Keep `session` for `value` until the cache's TTL, and never past `notAfter` (epoch ms). */
+  set(value: string, session: Session, now: number, notAfter: number): void;
+}
+
 /** Issue, read and clear sealed session cookies. */
 export interface SessionCookies {
   /** The cookie name. */
@@ -123,8 +133,13 @@ export interface SessionCookies {
   issue(input: SessionInput): IssuedSession;
   /** The session in a `Cookie` header, or null if absent, invalid, expired or revoked. */
   read(cookieHeader: string | undefined): Promise<Session | null>;
-  /** Like {@link SessionCookies.read}, telling an absent cookie from an invalid one. */
-  inspect(cookieHeader: string | readonly string[] | null | undefined): Promise<SessionReadResult>;
+  /**
+   * Like {@link SessionCookies.read}, telling an absent cookie from an invalid one. With a `cache` (the
+   * verifier passes its own), a cookie value opened before is not decrypted again: the session is reused
+   * until the cache's TTL or one second before the session's own expiry, whichever is first, and
+   * `isRevoked` is still asked on every call.
+   */
+  inspect(cookieHeader: string | readonly string[] | null | undefined, cache?: SessionCache): Promise<SessionReadResult>;
   /** A `Set-Cookie` header value that deletes the cookie. */
   clear(): string;
   /**
@@ -270,19 +285,43 @@ export function createSessionCookies(ctx: ServerContext, options: SessionCookieO
     csrfToken: deriveCsrfToken(p.i, p.k),
   });
 
-  const inspect = async (header: string | readonly string[] | null | undefined): Promise<SessionReadResult> => {
+  /** The session sealed in `value`, or null: canonical spelling, key, purpose, shape, both expiries. */
+  const open = (value: string, now: number): Session | null => {
+    if (!isCanonicalSeal(value)) return null;
+    const payload = ctx.sealer.unseal(value, { purpose, now });
+    if (!isSealedSession(payload) || payload.x <= now) return null;
+    return toSession(payload);
+  };
+
+  const inspect = async (
+    header: string | readonly string[] | null | undefined,
+    cache?: SessionCache,
+  ): Promise<SessionReadResult> => {
     if (header === undefined || header === null) return { status: 'absent' };
     const joined = typeof header === 'string' ? header : header.join('; ');
     if (joined.length > MAX_COOKIE_HEADER) return { status: 'invalid', reason: 'invalid' };
     const values = cookieValues(joined, name);
     if (values.length === 0) return { status: 'absent' };
     if (values.length > 1) return { status: 'invalid', reason: 'duplicate' };
+    const value = values[0]!;
     const now = ctx.now();
-    if (!isCanonicalSeal(values[0]!)) return { status: 'invalid', reason: 'invalid' };
-    const payload = ctx.sealer.unseal(values[0]!, { purpose, now });
-    if (!isSealedSession(payload) || payload.x <= now) return { status: 'invalid', reason: 'invalid' };
-    if (isRevoked && (await isRevoked(payload.i))) return { status: 'invalid', reason: 'revoked' };
-    return { status: 'valid', session: toSession(payload) };
+    let session = cache?.get(value, now);
+    if (session === undefined) {
+      const opened = open(value, now);
+      if (opened === null) return { status: 'invalid', reason: 'invalid' };
+      session = opened;
+      if (cache) {
+        Object.freeze(session.scopes);
+        // The seal's own expiry is `x` rounded down to the second it was sealed in, so up to a second
+        // before `x`: a cached entry leaves a second early and the last second is judged by `open`.
+        cache.set(value, Object.freeze(session), now, session.expiresAt - 1000);
+      }
+    }
+    if (isRevoked) {
+      const revoked = isRevoked(session.id);
+      if (revoked === true || (revoked !== false && (await revoked))) return { status: 'invalid', reason: 'revoked' };
+    }
+    return { status: 'valid', session };
   };
 
   return {

@@ -14,7 +14,13 @@ import type { CredentialRecord } from '../store.js';
 export interface CredentialCache<V = CredentialRecord> {
   /** The value cached under `hash`, if present and younger than the TTL at `now`. */
   get(hash: string, now: number): V | undefined;
-  set(hash: string, value: V, now: number): void;
+  /**
+   * Cache `value` until `now` + TTL, or until `notAfter` when that comes first (a value with an expiry of
+   * its own, such as a session, must not outlive it here).
+   */
+  set(hash: string, value: V, now: number, notAfter?: number): void;
+  /** Whether `hash` is cached and younger than the TTL at `now`, without touching recency. */
+  has(hash: string, now: number): boolean;
   delete(hash: string): void;
   clear(): void;
   readonly size: number;
@@ -23,6 +29,8 @@ export interface CredentialCache<V = CredentialRecord> {
 interface Entry<V> {
   value: V;
   until: number;
+  /** Value of the cache's write counter when this entry was last (re-)inserted. */
+  written: number;
 }
 
 /**
@@ -35,21 +43,33 @@ export function createCredentialCache<V = CredentialRecord>(
   onRemove?: (hash: string, value: V) => void,
 ): CredentialCache<V> {
   const entries = new Map<string, Entry<V>>();
+  // Map order tracks recency: a hit re-inserts its entry, so the first key is the least recently used.
+  // An entry written within the last quarter of the capacity's worth of writes is already among the most
+  // recent and is left in place, which spares a hot entry the delete and re-insert on every hit; it can
+  // only reach the front after three quarters of the capacity in newer writes, so eviction stays LRU in
+  // effect.
+  const fresh = Math.max(1, Math.floor(maxEntries / 4));
+  let writes = 0;
   return {
     get(hash, now) {
       const entry = entries.get(hash);
       if (!entry) return undefined;
-      entries.delete(hash);
       if (entry.until <= now) {
+        entries.delete(hash);
         onRemove?.(hash, entry.value);
         return undefined;
       }
-      // Re-insert so Map order tracks recency: the first key is always the least recently used.
-      entries.set(hash, entry);
+      if (writes - entry.written >= fresh) {
+        entries.delete(hash);
+        entry.written = ++writes;
+        entries.set(hash, entry);
+      }
       return entry.value;
     },
-    set(hash, value, now) {
+    set(hash, value, now, notAfter) {
       if (maxEntries <= 0 || ttlMs <= 0) return;
+      const until = notAfter === undefined ? now + ttlMs : Math.min(now + ttlMs, notAfter);
+      if (until <= now) return;
       const previous = entries.get(hash);
       if (previous) {
         entries.delete(hash);
@@ -61,7 +81,11 @@ export function createCredentialCache<V = CredentialRecord>(
           onRemove?.(oldest.value[0], oldest.value[1].value);
         }
       }
-      entries.set(hash, { value, until: now + ttlMs });
+      entries.set(hash, { value, until, written: ++writes });
+    },
+    has(hash, now) {
+      const entry = entries.get(hash);
+      return entry !== undefined && entry.until > now;
     },
     delete(hash) {
       const entry = entries.get(hash);

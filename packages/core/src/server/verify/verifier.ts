@@ -14,7 +14,7 @@ import {
   type ChallengeOptions,
 } from '../../errors.js';
 import type { ServerContext } from '../context.js';
-import type { SessionCookies } from '../cookies/session-cookies.js';
+import type { Session, SessionCookies } from '../cookies/session-cookies.js';
 import { hasScopes, type AuthMethod, type Principal } from '../principal.js';
 import type { CredentialKind, CredentialRecord } from '../store.js';
 import { parseAuthorization } from './authorization-header.js';
@@ -77,11 +77,41 @@ export interface Verifier {
   close(): Promise<void>;
 }
 
-/** A credential found in the request, before it is checked. */
-type Presented =
+/**
+ * A credential found in the request, before it is checked. `raw` is the header value exactly as the
+ * accessor returned it (before trimming), and `via` the header it came from, when it can key the warm
+ * fast path; the API-key triple also keeps its two id headers as received.
+ */
+type Presented = (
   | { type: 'api_key'; key: string; businessId: string | undefined; userId: string | undefined }
   | { type: 'legacy_api_key'; key: string }
-  | { type: 'authorization'; scheme: string; token: string };
+  | { type: 'authorization'; scheme: string; token: string }
+) & {
+  raw: string;
+  via: 'authorization' | 'x-api-key' | undefined;
+  businessRaw?: unknown;
+  userRaw?: unknown;
+  /** Set once the secret is hashed, for {@link Remembered}. */
+  hash?: string;
+};
+
+/**
+ * What the full path concluded about one presented header value: the method and the secret's hash. The
+ * conclusion is a pure function of the value (and, for the API-key triple, of the two id headers that
+ * came with it), so a repeat of the exact value skips parsing, the checksum and the HMAC; the record or
+ * principal itself is still read from the TTL'd cache and re-checked on every request.
+ */
+interface Remembered {
+  readonly via: 'authorization' | 'x-api-key';
+  readonly raw: string;
+  readonly method: Exclude<AuthMethod, 'cookie'>;
+  readonly hash: string;
+  /** API keys: the X-BUSINESS-ID / X-USER-ID values as received, and as the record must hold them. */
+  readonly businessRaw: unknown;
+  readonly userRaw: unknown;
+  readonly businessId: string | undefined;
+  readonly userId: string | undefined;
+}
 
 const SCHEMES: Record<AuthMethod, string> = {
   api_key: 'ApiKey',
@@ -100,9 +130,29 @@ const CHALLENGE_ORDER: readonly AuthMethod[] = [
   'secret',
   'cookie',
 ];
+/** Spellings of one secret (case of the scheme, spacing) remembered at most: bounds the reverse index. */
+const MAX_SPELLINGS = 4;
 const MAX_API_KEY_LENGTH = 256;
 const MAX_ID_LENGTH = 256;
 const JWT_RE = /^[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+$/;
+
+/** The kind of stored record each record-backed method needs. */
+const RECORD_KIND: Record<Exclude<AuthMethod, 'cookie' | 'access_token'>, CredentialKind> = {
+  api_key: 'api_key',
+  legacy_api_key: 'api_key',
+  personal_token: 'personal_token',
+  secret: 'secret',
+};
+
+/** Header rules for one route challenge, built once: `readSingleValue` only reads them. */
+interface RouteRules {
+  authorization: SingleValueRules;
+  apiKey: SingleValueRules;
+  businessId: SingleValueRules;
+  userId: SingleValueRules;
+  legacyHeader: SingleValueRules;
+  legacyQuery: SingleValueRules;
+}
 
 /**
  * Create the verifier. Options are validated at once (`ConfigError`).
@@ -110,6 +160,12 @@ const JWT_RE = /^[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+$/;
  * Scopes: a stored credential bound to a user (API key, personal token, secret) and a session cookie get
  * the credential's scopes intersected with `accounts.permissions(userId, businessId)`, called on every
  * verification so a removed permission takes effect at once; `null` from it refuses the credential.
+ *
+ * Warm path: once a header value has verified, a repeat of the exact same value (and, for the API-key
+ * triple, the same id headers) is matched by a `Map` lookup on the string itself, skipping parsing, the
+ * checksum and the hash; the record it stands for is still read from the TTL'd cache and re-checked
+ * (kind, revocation, expiry, `allow`, permissions, scopes) on every request. Anything unusual (a repeated
+ * header, a second credential, a value not seen before) takes the full path.
  *
  * @example
  * ```ts
@@ -129,7 +185,40 @@ export function createVerifier(ctx: ServerContext, methods: VerifierMethods | un
     secret: ctx.prefix('secret'),
     accessToken: ctx.prefix('accessToken'),
   };
-  const cache = createCredentialCache(cfg.cache.maxEntries, cfg.cache.ttlMs);
+  // Like the API-key headers, `Authorization` is a credential only when a scheme that uses it is on:
+  // an API-key-only service behind a Basic-auth proxy must not see "two credentials".
+  const readsAuthorization = cfg.personalTokens || cfg.accessTokens || cfg.secret;
+  const legacyOnSameHeader = cfg.legacy?.header === 'x-api-key';
+  const readsApiKey = cfg.apiKey || legacyOnSameHeader;
+  const otherLegacyHeader = cfg.legacy && !legacyOnSameHeader ? cfg.legacy.header : undefined;
+  const legacyQuery = cfg.legacy?.query;
+
+  // Remembered header values, per header, with a reverse index from the secret's hash: an entry lives
+  // only while its hash is in `cache` or `tokenCache` (their `onRemove` forgets it), so invalidation,
+  // the TTL and LRU eviction drop it with the cached record, and the index stays as bounded as the caches.
+  const byAuthorization = new Map<string, Remembered>();
+  const byApiKey = new Map<string, Remembered>();
+  const spellings = new Map<string, Remembered[]>();
+  const mapOf = (via: Remembered['via']) => (via === 'authorization' ? byAuthorization : byApiKey);
+  const forget = (hash: string) => {
+    const list = spellings.get(hash);
+    if (!list) return;
+    spellings.delete(hash);
+    for (const r of list) {
+      const map = mapOf(r.via);
+      if (map.get(r.raw) === r) map.delete(r.raw);
+    }
+  };
+  const unlink = (r: Remembered) => {
+    mapOf(r.via).delete(r.raw);
+    const list = spellings.get(r.hash);
+    if (!list) return;
+    const i = list.indexOf(r);
+    if (i !== -1) list.splice(i, 1);
+    if (list.length === 0) spellings.delete(r.hash);
+  };
+
+  const cache = createCredentialCache(cfg.cache.maxEntries, cfg.cache.ttlMs, (hash) => forget(hash));
   const inflight = new Map<string, Promise<CredentialRecord | null>>();
   // Bumped by every invalidation: a store read that started before it must not refill the cache.
   let epoch = 0;
@@ -143,20 +232,26 @@ export function createVerifier(ctx: ServerContext, methods: VerifierMethods | un
   // refresh token (which revokes its family) drops every access token of the family at once.
   const families = new Map<string, Set<string>>();
   const tokenCache = createCredentialCache<Principal>(cfg.cache.maxEntries, cfg.cache.ttlMs, (hash, principal) => {
+    forget(hash);
     const keys = principal.credentialId === null ? undefined : families.get(principal.credentialId);
     if (!keys) return;
     keys.delete(hash);
     if (keys.size === 0) families.delete(principal.credentialId!);
   });
   const tokenInflight = new Map<string, Promise<Principal | null>>();
+  // Opened session cookies by exact cookie value; `sessions.inspect` bounds each entry by the session's
+  // own expiry and still asks `isRevoked` on every request.
+  const sessionCache = createCredentialCache<Session>(cfg.cache.maxEntries, cfg.cache.ttlMs);
   const unsubscribe = ctx.invalidation.subscribe((event) => {
     epoch++;
     if (event.type === 'credential') {
       cache.delete(event.hash);
       inflight.delete(event.hash);
+      forget(event.hash);
     } else if (event.type === 'token') {
       tokenCache.delete(event.hash);
       tokenInflight.delete(event.hash);
+      forget(event.hash);
     } else if (event.type === 'family') {
       const keys = families.get(event.familyId);
       if (keys) for (const hash of [...keys]) tokenCache.delete(hash);
@@ -182,19 +277,55 @@ export function createVerifier(ctx: ServerContext, methods: VerifierMethods | un
     }
   }
 
+  /** Whether a route with this `allow` (undefined: the default) accepts method `m`. */
+  const accepts = (allow: readonly AuthMethod[] | undefined, m: AuthMethod) =>
+    enabled.has(m) && (allow ? allow.includes(m) : cfg.defaultAllow.has(m));
+
   // Every API-key failure (unknown, revoked, expired, wrong business or user, missing id header, user
   // gone) is built here so the caller cannot tell them apart.
   const invalidApiKey = () => new InvalidTokenError('The API key credentials are invalid', challenges.api_key);
   const invalidBearer = () => new InvalidTokenError('The access token is invalid', challenges.access_token);
   const invalidSecret = () => new InvalidTokenError('The secret is invalid', challenges.secret);
+  const failures: Record<Exclude<AuthMethod, 'cookie' | 'access_token'>, () => ChallengeError> = {
+    api_key: invalidApiKey,
+    legacy_api_key: invalidApiKey,
+    personal_token: invalidBearer,
+    secret: invalidSecret,
+  };
 
-  const rules = (label: string, maxLength: number, challenge: ChallengeOptions): SingleValueRules => ({
+  const rule = (label: string, maxLength: number, challenge: ChallengeOptions): SingleValueRules => ({
     label,
     maxLength,
     noCommas: true,
     allowSpaces: label === 'Authorization header',
     challenge,
   });
+  const routeRules = new Map<ChallengeOptions, RouteRules>(
+    Object.values(challenges).map((route) => [
+      route,
+      {
+        authorization: rule('Authorization header', cfg.maxCredentialLength, route),
+        apiKey: rule('X-API-KEY header', MAX_API_KEY_LENGTH, route),
+        businessId: rule('X-BUSINESS-ID header', MAX_ID_LENGTH, route),
+        userId: rule('X-USER-ID header', MAX_ID_LENGTH, route),
+        legacyHeader: rule('API key header', MAX_API_KEY_LENGTH, route),
+        legacyQuery: rule('API key query parameter', MAX_API_KEY_LENGTH, route),
+      },
+    ]),
+  );
+  const cookieRules = new Map<string, SingleValueRules>(
+    [deps.sessions.csrfHeader, 'sec-fetch-site', 'origin'].map((name) => [name, rule(name, 512, challenges.cookie)]),
+  );
+  const cookieHeader = (getHeader: HeaderAccessor, name: string) => readSingleValue(getHeader(name), cookieRules.get(name)!);
+  const invalidSession = () => new InvalidTokenError('The session is invalid or has expired', challenges.cookie);
+  const notAccepted = (m: AuthMethod, route: ChallengeOptions) =>
+    new InvalidTokenError(`${SCHEMES[m]} credentials are not accepted for this resource`, route);
+  /** The challenge of a bare 401 on a route: its first accepted method in {@link CHALLENGE_ORDER}. */
+  const routeChallenge = (allow: readonly AuthMethod[] | undefined): ChallengeOptions => {
+    for (const m of CHALLENGE_ORDER) if (accepts(allow, m)) return challenges[m];
+    return challenges.access_token;
+  };
+  const defaultRoute = routeChallenge(undefined);
 
   async function lookup(hash: string): Promise<CredentialRecord | null> {
     const hit = cache.get(hash, ctx.now());
@@ -217,12 +348,46 @@ export function createVerifier(ctx: ServerContext, methods: VerifierMethods | un
   }
 
   /**
+   * Remember what the full path concluded about a presented header value, so that its next repeat takes
+   * the warm path. Only while the hash is cached: an entry must never outlive the record it points to.
+   */
+  function remember(presented: Presented, method: Remembered['method'], now: number): void {
+    const { via, hash } = presented;
+    if (via === undefined || hash === undefined) return;
+    if (!(method === 'access_token' ? tokenCache.has(hash, now) : cache.has(hash, now))) return;
+    const map = mapOf(via);
+    const previous = map.get(presented.raw);
+    if (previous) {
+      if (previous.hash === hash && previous.businessRaw === presented.businessRaw && previous.userRaw === presented.userRaw) {
+        return;
+      }
+      unlink(previous);
+    }
+    let list = spellings.get(hash);
+    if (!list) spellings.set(hash, (list = []));
+    if (list.length >= MAX_SPELLINGS) return;
+    const entry: Remembered = {
+      via,
+      raw: presented.raw,
+      method,
+      hash,
+      businessRaw: presented.businessRaw,
+      userRaw: presented.userRaw,
+      businessId: presented.type === 'api_key' ? presented.businessId : undefined,
+      userId: presented.type === 'api_key' ? presented.userId : undefined,
+    };
+    list.push(entry);
+    map.set(presented.raw, entry);
+  }
+
+  /**
    * The principal of an OAuth access token (opaque or JWT), from the warm cache when this exact token was
    * verified within the TTL: a hit skips the signature check and the store. Only valid tokens are cached,
    * and a hit is re-checked against the token's own expiry.
    */
-  async function accessTokenPrincipal(token: string): Promise<Principal | null> {
+  async function accessTokenPrincipal(presented: Presented, token: string): Promise<Principal | null> {
     const hash = ctx.hash(token);
+    presented.hash = hash;
     const now = ctx.now();
     const hit = tokenCache.get(hash, now);
     if (hit && (hit.expiresAt === null || hit.expiresAt > now)) return { ...hit, scopes: hit.scopes.slice() };
@@ -253,47 +418,27 @@ export function createVerifier(ctx: ServerContext, methods: VerifierMethods | un
     return principal && { ...principal, scopes: principal.scopes.slice() };
   }
 
+  /** Whether a record can stand for method `m` at `now`: right kind, not revoked, not expired. */
+  const usable = (record: CredentialRecord, kind: CredentialKind, now: number) =>
+    record.kind === kind && record.revokedAt === null && (record.expiresAt === null || record.expiresAt > now);
+
   /** The live record behind a presented secret, or `fail()`: junk never reaches the store. */
   async function storedCredential(
+    presented: Presented,
     secret: string,
     kind: CredentialKind,
     prefix: string,
     fail: () => ChallengeError,
   ): Promise<CredentialRecord> {
     if (parseSecret(secret)?.prefix !== prefix) throw fail();
-    const record = await lookup(ctx.hash(secret));
-    const now = ctx.now();
-    if (
-      !record ||
-      record.kind !== kind ||
-      record.revokedAt !== null ||
-      (record.expiresAt !== null && record.expiresAt <= now)
-    ) {
-      throw fail();
-    }
+    const hash = ctx.hash(secret);
+    presented.hash = hash;
+    const record = await lookup(hash);
+    if (!record || !usable(record, kind, ctx.now())) throw fail();
     return record;
   }
 
-  async function effectiveScopes(
-    userId: string | null,
-    businessId: string | null,
-    scopes: readonly string[],
-    fail: () => ChallengeError,
-  ): Promise<readonly string[]> {
-    if (userId === null || !ctx.accounts.permissions) return scopes.slice();
-    const current = await ctx.accounts.permissions(userId, businessId);
-    if (current === null) throw fail();
-    const held = new Set(current);
-    return scopes.filter((s) => held.has(s));
-  }
-
-  async function fromRecord(
-    record: CredentialRecord,
-    method: AuthMethod,
-    fail: () => ChallengeError,
-  ): Promise<Principal> {
-    const scopes = await effectiveScopes(record.userId, record.businessId, record.scopes, fail);
-    lastUsed.record(record.id, ctx.now());
+  function principalFrom(record: CredentialRecord, method: AuthMethod, scopes: readonly string[]): Principal {
     return {
       method,
       userId: record.userId,
@@ -305,100 +450,191 @@ export function createVerifier(ctx: ServerContext, methods: VerifierMethods | un
     };
   }
 
+  /**
+   * The principal of a live record: its scopes narrowed by `accounts.permissions` (asked on every call),
+   * and its last-used time noted. Synchronous unless the permissions hook is configured, so a warm hit
+   * without it costs no promise.
+   */
+  function fromRecord(
+    record: CredentialRecord,
+    method: AuthMethod,
+    fail: () => ChallengeError,
+    now: number,
+  ): Principal | Promise<Principal> {
+    const permissions = ctx.accounts.permissions;
+    if (record.userId === null || !permissions) {
+      lastUsed.record(record.id, now);
+      return principalFrom(record, method, record.scopes.slice());
+    }
+    return permissions(record.userId, record.businessId).then((current) => {
+      if (current === null) throw fail();
+      lastUsed.record(record.id, ctx.now());
+      const held = new Set(current);
+      return principalFrom(
+        record,
+        method,
+        record.scopes.filter((s) => held.has(s)),
+      );
+    });
+  }
+
+  /**
+   * The warm path: the principal for a request whose one credential header repeats a remembered value
+   * exactly, or `undefined` to take the full path (which then also produces any error). Every check the
+   * full path makes that depends on more than the value itself runs here too: no second credential,
+   * `allow`, the record's kind, revocation and expiry, and (in `fromRecord`) permissions.
+   */
+  function warm(getHeader: HeaderAccessor, options: VerifyOptions): Principal | Promise<Principal> | undefined {
+    let hit: Remembered | undefined;
+    if (readsAuthorization) {
+      const value = getHeader('authorization');
+      if (value !== undefined && value !== null) {
+        // An array is a repeated header: the full path refuses it.
+        if (typeof value !== 'string') return undefined;
+        hit = byAuthorization.get(value);
+        if (hit === undefined) return undefined;
+      }
+    }
+    if (readsApiKey) {
+      const value = getHeader('x-api-key');
+      if (value !== undefined && value !== null) {
+        if (hit !== undefined || typeof value !== 'string') return undefined;
+        hit = byApiKey.get(value);
+        if (hit === undefined) return undefined;
+        if (cfg.apiKey && (getHeader('x-business-id') !== hit.businessRaw || getHeader('x-user-id') !== hit.userRaw)) {
+          return undefined;
+        }
+      }
+    }
+    if (hit === undefined) return undefined;
+    if (otherLegacyHeader !== undefined && getHeader(otherLegacyHeader) != null) return undefined;
+    if (legacyQuery !== undefined && options.query && options.query(legacyQuery) != null) return undefined;
+    const method = hit.method;
+    if (!accepts(options.allow, method)) return undefined;
+    const now = ctx.now();
+    if (method === 'access_token') {
+      const principal = tokenCache.get(hit.hash, now);
+      if (!principal || (principal.expiresAt !== null && principal.expiresAt <= now)) return undefined;
+      return { ...principal, scopes: principal.scopes.slice() };
+    }
+    const record = cache.get(hit.hash, now);
+    if (!record || !usable(record, RECORD_KIND[method], now)) return undefined;
+    if (method === 'api_key' && (record.businessId !== hit.businessId || record.userId !== hit.userId)) return undefined;
+    return fromRecord(record, method, failures[method], now);
+  }
+
   function collect(getHeader: HeaderAccessor, query: QueryAccessor | undefined, route: ChallengeOptions): Presented[] {
     const found: Presented[] = [];
-    // Like the API-key headers, `Authorization` is a credential only when a scheme that uses it is on:
-    // an API-key-only service behind a Basic-auth proxy must not see "two credentials".
-    if (cfg.personalTokens || cfg.accessTokens || cfg.secret) {
-      const authorization = readSingleValue(
-        getHeader('authorization'),
-        rules('Authorization header', cfg.maxCredentialLength, route),
-      );
+    const rules = routeRules.get(route)!;
+    if (readsAuthorization) {
+      const raw = getHeader('authorization');
+      const authorization = readSingleValue(raw, rules.authorization);
       if (authorization === '') throw new InvalidRequestError('The Authorization header is empty', route);
-      if (authorization !== undefined) found.push({ type: 'authorization', ...parseAuthorization(authorization, route) });
+      if (authorization !== undefined) {
+        // The remembered value is the one received, untrimmed: a repeat must be byte-identical.
+        const via = typeof raw === 'string' ? 'authorization' : undefined;
+        found.push({
+          type: 'authorization',
+          ...parseAuthorization(authorization, route),
+          raw: typeof raw === 'string' ? raw : authorization,
+          via,
+        });
+      }
     }
 
-    const legacyOnSameHeader = cfg.legacy?.header === 'x-api-key';
-    if (cfg.apiKey || legacyOnSameHeader) {
-      const key = readSingleValue(getHeader('x-api-key'), rules('X-API-KEY header', MAX_API_KEY_LENGTH, route));
+    if (readsApiKey) {
+      const raw = getHeader('x-api-key');
+      const key = readSingleValue(raw, rules.apiKey);
       if (key === '') throw new InvalidRequestError('The X-API-KEY header is empty', route);
       if (key !== undefined) {
         let businessId: string | undefined;
         let userId: string | undefined;
+        let businessRaw: unknown;
+        let userRaw: unknown;
         if (cfg.apiKey) {
-          businessId = readSingleValue(getHeader('x-business-id'), rules('X-BUSINESS-ID header', MAX_ID_LENGTH, route));
-          userId = readSingleValue(getHeader('x-user-id'), rules('X-USER-ID header', MAX_ID_LENGTH, route));
+          businessRaw = getHeader('x-business-id');
+          userRaw = getHeader('x-user-id');
+          businessId = readSingleValue(businessRaw as ReturnType<HeaderAccessor>, rules.businessId);
+          userId = readSingleValue(userRaw as ReturnType<HeaderAccessor>, rules.userId);
         }
+        const via = typeof raw === 'string' ? 'x-api-key' : undefined;
+        const rawKey = typeof raw === 'string' ? raw : key;
         // The two modes share seed 000's and seed 002's header name: naming a business or user selects
         // the three-header scheme; a key alone is legacy only when legacy is on, and otherwise fails
         // exactly like a wrong business.
         if (cfg.apiKey && (!legacyOnSameHeader || businessId || userId)) {
-          found.push({ type: 'api_key', key, businessId: businessId || undefined, userId: userId || undefined });
+          found.push({
+            type: 'api_key',
+            key,
+            businessId: businessId || undefined,
+            userId: userId || undefined,
+            businessRaw,
+            userRaw,
+            raw: rawKey,
+            via,
+          });
         } else {
-          found.push({ type: 'legacy_api_key', key });
+          found.push({ type: 'legacy_api_key', key, businessRaw, userRaw, raw: rawKey, via });
         }
       }
     }
-    if (cfg.legacy && !legacyOnSameHeader) {
-      const key = readSingleValue(getHeader(cfg.legacy.header), rules('API key header', MAX_API_KEY_LENGTH, route));
+    if (otherLegacyHeader !== undefined) {
+      const key = readSingleValue(getHeader(otherLegacyHeader), rules.legacyHeader);
       if (key === '') throw new InvalidRequestError('The API key header is empty', route);
-      if (key !== undefined) found.push({ type: 'legacy_api_key', key });
+      if (key !== undefined) found.push({ type: 'legacy_api_key', key, raw: key, via: undefined });
     }
-    if (cfg.legacy?.query && query) {
-      const key = readSingleValue(query(cfg.legacy.query), rules('API key query parameter', MAX_API_KEY_LENGTH, route));
+    if (legacyQuery !== undefined && query) {
+      const key = readSingleValue(query(legacyQuery), rules.legacyQuery);
       if (key === '') throw new InvalidRequestError('The API key query parameter is empty', route);
-      if (key !== undefined) found.push({ type: 'legacy_api_key', key });
+      if (key !== undefined) found.push({ type: 'legacy_api_key', key, raw: key, via: undefined });
     }
     return found;
   }
 
   async function fromPresented(
     presented: Presented,
-    isAllowed: (m: AuthMethod) => boolean,
+    allow: readonly AuthMethod[] | undefined,
     route: ChallengeOptions,
   ): Promise<Principal> {
-    const notAccepted = (m: AuthMethod) =>
-      new InvalidTokenError(`${SCHEMES[m]} credentials are not accepted for this resource`, route);
-
     if (presented.type === 'api_key') {
-      if (!isAllowed('api_key')) throw notAccepted('api_key');
-      const record = await storedCredential(presented.key, 'api_key', prefixes.apiKey, invalidApiKey);
+      if (!accepts(allow, 'api_key')) throw notAccepted('api_key', route);
+      const record = await storedCredential(presented, presented.key, 'api_key', prefixes.apiKey, invalidApiKey);
       if (record.businessId !== presented.businessId || record.userId !== presented.userId) throw invalidApiKey();
-      return fromRecord(record, 'api_key', invalidApiKey);
+      return fromRecord(record, 'api_key', invalidApiKey, ctx.now());
     }
     if (presented.type === 'legacy_api_key') {
-      if (!isAllowed('legacy_api_key')) throw notAccepted('legacy_api_key');
-      const record = await storedCredential(presented.key, 'api_key', prefixes.apiKey, invalidApiKey);
-      return fromRecord(record, 'legacy_api_key', invalidApiKey);
+      if (!accepts(allow, 'legacy_api_key')) throw notAccepted('legacy_api_key', route);
+      const record = await storedCredential(presented, presented.key, 'api_key', prefixes.apiKey, invalidApiKey);
+      return fromRecord(record, 'legacy_api_key', invalidApiKey, ctx.now());
     }
     const { scheme, token } = presented;
     if (scheme === 'bearer' && (cfg.personalTokens || cfg.accessTokens)) {
       const prefix = parseSecret(token)?.prefix;
       if (prefix === prefixes.personalToken && cfg.personalTokens) {
-        if (!isAllowed('personal_token')) throw notAccepted('personal_token');
-        const record = await storedCredential(token, 'personal_token', prefixes.personalToken, invalidBearer);
-        return fromRecord(record, 'personal_token', invalidBearer);
+        if (!accepts(allow, 'personal_token')) throw notAccepted('personal_token', route);
+        const record = await storedCredential(presented, token, 'personal_token', prefixes.personalToken, invalidBearer);
+        return fromRecord(record, 'personal_token', invalidBearer, ctx.now());
       }
       const accessTokenShape = prefix === undefined ? JWT_RE.test(token) : prefix === prefixes.accessToken;
       if (accessTokenShape && cfg.accessTokens) {
-        if (!isAllowed('access_token')) throw notAccepted('access_token');
-        const principal = await accessTokenPrincipal(token);
+        if (!accepts(allow, 'access_token')) throw notAccepted('access_token', route);
+        const principal = await accessTokenPrincipal(presented, token);
         if (!principal) throw invalidBearer();
         return principal;
       }
       throw invalidBearer();
     }
     if (scheme === 'secret' && cfg.secret) {
-      if (!isAllowed('secret')) throw notAccepted('secret');
-      const record = await storedCredential(token, 'secret', prefixes.secret, invalidSecret);
-      return fromRecord(record, 'secret', invalidSecret);
+      if (!accepts(allow, 'secret')) throw notAccepted('secret', route);
+      const record = await storedCredential(presented, token, 'secret', prefixes.secret, invalidSecret);
+      return fromRecord(record, 'secret', invalidSecret, ctx.now());
     }
     throw new InvalidTokenError('The authorization scheme is not supported', route);
   }
 
   async function fromCookie(getHeader: HeaderAccessor, options: VerifyOptions, route: ChallengeOptions): Promise<Principal> {
     const cookieChallenge = challenges.cookie;
-    const result = await deps.sessions.inspect(getHeader('cookie'));
+    const result = await deps.sessions.inspect(getHeader('cookie'), sessionCache);
     if (result.status === 'absent') throw new MissingCredentialsError(undefined, route);
     if (result.status === 'invalid') {
       if (result.reason === 'duplicate') {
@@ -407,23 +643,53 @@ export function createVerifier(ctx: ServerContext, methods: VerifierMethods | un
       throw new InvalidTokenError('The session is invalid or has expired', cookieChallenge);
     }
     const session = result.session;
-    const header = (name: string) => readSingleValue(getHeader(name), rules(name, 512, cookieChallenge));
+    // The header rules (repeats, size, characters) apply to every request, safe or not, as before.
     deps.sessions.assertCsrf(session, {
       httpMethod: options.httpMethod,
-      token: header(deps.sessions.csrfHeader) || options.csrfToken,
-      secFetchSite: header('sec-fetch-site'),
-      origin: header('origin'),
+      token: cookieHeader(getHeader, deps.sessions.csrfHeader) || options.csrfToken,
+      secFetchSite: cookieHeader(getHeader, 'sec-fetch-site'),
+      origin: cookieHeader(getHeader, 'origin'),
     });
-    const invalidSession = () => new InvalidTokenError('The session is invalid or has expired', cookieChallenge);
+    const permissions = ctx.accounts.permissions;
+    if (!permissions) return sessionPrincipal(session, session.scopes.slice());
+    const current = await permissions(session.userId, session.businessId);
+    if (current === null) throw invalidSession();
+    const held = new Set(current);
+    return sessionPrincipal(
+      session,
+      session.scopes.filter((s) => held.has(s)),
+    );
+  }
+
+  function sessionPrincipal(session: Session, scopes: readonly string[]): Principal {
     return {
       method: 'cookie',
       userId: session.userId,
       businessId: session.businessId,
       clientId: null,
-      scopes: await effectiveScopes(session.userId, session.businessId, session.scopes, invalidSession),
+      scopes,
       credentialId: session.id,
       expiresAt: session.expiresAt,
     };
+  }
+
+  /** The full path: every header rule, every parse, the cache or the store. */
+  async function verifyFully(getHeader: HeaderAccessor, options: VerifyOptions): Promise<Principal> {
+    const allow = options.allow;
+    const route = allow === undefined ? defaultRoute : routeChallenge(allow);
+
+    const found = collect(getHeader, options.query, route);
+    if (found.length > 1) throw new InvalidRequestError('Send exactly one credential per request', route);
+    // An explicit credential wins over the session cookie: browsers send the cookie on their own, so a
+    // developer testing a token in a logged-in browser is not refused for sending "two" credentials.
+    if (found.length === 1) {
+      const presented = found[0]!;
+      const principal = await fromPresented(presented, allow, route);
+      remember(presented, principal.method as Remembered['method'], ctx.now());
+      return principal;
+    }
+    if (cfg.cookie && accepts(allow, 'cookie')) return fromCookie(getHeader, options, route);
+    throw new MissingCredentialsError(undefined, route);
   }
 
   return {
@@ -434,18 +700,10 @@ export function createVerifier(ctx: ServerContext, methods: VerifierMethods | un
       if ((allow !== undefined && !Array.isArray(allow)) || (required !== undefined && !Array.isArray(required))) {
         throw new ConfigError('`allow` and `scopes` must be arrays');
       }
-      const isAllowed = (m: AuthMethod) => enabled.has(m) && (allow ? allow.includes(m) : cfg.defaultAllow.has(m));
-      const first = CHALLENGE_ORDER.find(isAllowed);
-      const route = first ? challenges[first] : challenges.access_token;
-
-      const found = collect(getHeader, options.query, route);
-      if (found.length > 1) throw new InvalidRequestError('Send exactly one credential per request', route);
-      // An explicit credential wins over the session cookie: browsers send the cookie on their own, so a
-      // developer testing a token in a logged-in browser is not refused for sending "two" credentials.
+      const hit = spellings.size === 0 ? undefined : warm(getHeader, options);
       let principal: Principal;
-      if (found.length === 1) principal = await fromPresented(found[0]!, isAllowed, route);
-      else if (cfg.cookie && isAllowed('cookie')) principal = await fromCookie(getHeader, options, route);
-      else throw new MissingCredentialsError(undefined, route);
+      if (hit === undefined) principal = await verifyFully(getHeader, options);
+      else principal = hit instanceof Promise ? await hit : hit;
       if (required && required.length > 0 && !hasScopes(principal, required)) {
         throw new InsufficientScopeError(undefined, { ...challenges[principal.method], scope: required.join(' ') });
       }

@@ -1,4 +1,4 @@
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { CsrfError, InvalidTokenError, MissingCredentialsError } from '../../../src/errors.js';
 import { headers, permissionsDirectory, rendered, setup } from './fixtures.js';
 
@@ -114,5 +114,91 @@ describe('session cookie authentication through verify', () => {
     const r = await rendered(verifier.verify(headers({ cookie }), { httpMethod: 'GET', scopes: ['write'] }));
     expect(r.status).toBe(403);
     expect(r.headers['www-authenticate']).toContain('Cookie error="insufficient_scope"');
+  });
+});
+
+describe('warm session cookies: opened once, checked every time', () => {
+  function warmSession(options: Parameters<typeof setup>[0] = {}) {
+    const s = withSession(options);
+    const unseal = vi.spyOn(s.ctx.sealer, 'unseal');
+    return { ...s, unseal, get: (extra: Record<string, string> = {}) => headers({ cookie: s.cookie, ...extra }) };
+  }
+
+  it('decrypts a repeated cookie value once', async () => {
+    const s = warmSession();
+    for (let i = 0; i < 5; i++) await expect(s.verifier.verify(s.get(), { httpMethod: 'GET' })).resolves.toMatchObject({ method: 'cookie' });
+    expect(s.unseal).toHaveBeenCalledTimes(1);
+  });
+
+  it('decrypts every time with the cache off', async () => {
+    const s = warmSession({ methods: { cookie: true, cache: false } });
+    await s.verifier.verify(s.get(), { httpMethod: 'GET' });
+    await s.verifier.verify(s.get(), { httpMethod: 'GET' });
+    expect(s.unseal).toHaveBeenCalledTimes(2);
+  });
+
+  it('stops accepting a warm session the moment isRevoked says so (logout), and asks on every request', async () => {
+    const revoked = new Set<string>();
+    const isRevoked = vi.fn((id: string) => revoked.has(id));
+    const s = warmSession({ cookies: { isRevoked } });
+    await s.verifier.verify(s.get(), { httpMethod: 'GET' });
+    await s.verifier.verify(s.get(), { httpMethod: 'GET' });
+    expect(isRevoked).toHaveBeenCalledTimes(2);
+    revoked.add(s.issued.session.id);
+    expect((await rendered(s.verifier.verify(s.get(), { httpMethod: 'GET' }))).status).toBe(401);
+    expect(s.unseal).toHaveBeenCalledTimes(1);
+  });
+
+  it('awaits an asynchronous isRevoked on warm hits too', async () => {
+    let revoked = false;
+    const s = warmSession({ cookies: { isRevoked: async () => revoked } });
+    await s.verifier.verify(s.get(), { httpMethod: 'GET' });
+    revoked = true;
+    expect((await rendered(s.verifier.verify(s.get(), { httpMethod: 'GET' }))).status).toBe(401);
+  });
+
+  it("never outlives the session's own expiry, even with a longer cache TTL", async () => {
+    const s = warmSession({ cookies: { maxAge: '1m' }, methods: { cookie: true, cache: { ttl: '1h' } } });
+    await s.verifier.verify(s.get(), { httpMethod: 'GET' });
+    s.advance(59_999);
+    await expect(s.verifier.verify(s.get(), { httpMethod: 'GET' })).resolves.toBeTruthy();
+    s.advance(1);
+    expect((await rendered(s.verifier.verify(s.get(), { httpMethod: 'GET' }))).status).toBe(401);
+  });
+
+  it('runs the CSRF checks on every unsafe request with a warm session', async () => {
+    const s = warmSession();
+    await s.verifier.verify(s.get(), { httpMethod: 'GET' });
+    expect((await rendered(s.verifier.verify(s.get(), { httpMethod: 'POST' }))).error).toBeInstanceOf(CsrfError);
+    const crossSite = s.get({ 'x-csrf-token': s.issued.csrfToken, 'sec-fetch-site': 'cross-site' });
+    expect((await rendered(s.verifier.verify(crossSite, { httpMethod: 'POST' }))).error).toBeInstanceOf(CsrfError);
+    const evil = s.get({ 'x-csrf-token': s.issued.csrfToken, origin: 'https://evil.example' });
+    expect((await rendered(s.verifier.verify(evil, { httpMethod: 'DELETE' }))).status).toBe(403);
+    await expect(s.verifier.verify(s.get({ 'x-csrf-token': s.issued.csrfToken }), { httpMethod: 'POST' })).resolves.toBeTruthy();
+    expect(s.unseal).toHaveBeenCalledTimes(1);
+  });
+
+  it('still answers a duplicated warm cookie with 400', async () => {
+    const s = warmSession();
+    await s.verifier.verify(s.get(), { httpMethod: 'GET' });
+    const twice = headers({ cookie: `${s.cookie}; ${s.cookie}` });
+    expect((await rendered(s.verifier.verify(twice, { httpMethod: 'GET' }))).status).toBe(400);
+  });
+
+  it('asks the permissions hook on every warm request', async () => {
+    const perms = permissionsDirectory();
+    perms.set('u1', 'b1', ['read', 'write']);
+    const s = warmSession({ accounts: perms.accounts });
+    await s.verifier.verify(s.get(), { httpMethod: 'GET' });
+    perms.set('u1', 'b1', null);
+    expect((await rendered(s.verifier.verify(s.get(), { httpMethod: 'GET' }))).status).toBe(401);
+    expect(perms.calls()).toBe(2);
+  });
+
+  it('hands out principals that do not alias the cached session', async () => {
+    const s = warmSession();
+    const first = await s.verifier.verify(s.get(), { httpMethod: 'GET' });
+    (first.scopes as string[]).push('admin');
+    await expect(s.verifier.verify(s.get(), { httpMethod: 'GET' })).resolves.toMatchObject({ scopes: ['read', 'write'] });
   });
 });
