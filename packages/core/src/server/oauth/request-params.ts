@@ -172,7 +172,7 @@ async function readStream(stream: ReadableStream<Uint8Array>, maxBytes: number):
 
 /**
  * A Node request stream (`IncomingMessage` is async-iterable). Driven by hand: leaving a `for await` early
- * would destroy the stream and with it the socket, so an oversize body would get a reset instead of the 400.
+ * destroys the stream, and the request belongs to the HTTP server that still has to send the 400.
  */
 async function readIterable(body: AsyncIterable<Uint8Array>, maxBytes: number): Promise<string> {
   const iterator = body[Symbol.asyncIterator]();

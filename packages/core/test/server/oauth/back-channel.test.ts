@@ -2,12 +2,15 @@
  * `oauth.serveBackChannel`: the token, revocation and introspection endpoints on plain request parts, and
  * the client-authentication cache behind them.
  */
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { Readable } from 'node:stream';
 import { afterEach, describe, expect, it } from 'vitest';
 import { createAuthServer, type AuthServer } from '../../../src/server/auth-server.js';
 import type { BackChannelRequest, PlainResponse } from '../../../src/server/oauth/back-channel.js';
 import type { AuthStore } from '../../../src/server/store.js';
 import { memoryAuthStore } from '../../../src/store/memory-auth-store.js';
+import { nodeHeaderAccessor } from '../../../src/server/verify/header-accessor.js';
 
 const ISSUER = 'https://as.example.com';
 const FORM = 'application/x-www-form-urlencoded';
@@ -169,6 +172,43 @@ describe('serveBackChannel: request parts', () => {
     const revoked = await s.post(new URLSearchParams({ token }), {}, '/oauth/revoke');
     expect(revoked).toEqual({ status: 200, headers: { 'cache-control': 'no-store', pragma: 'no-cache' }, body: null });
     expect(json(await s.post(`token=${token}`, {}, '/oauth/introspect'))).toEqual({ active: false });
+  });
+});
+
+describe('serveBackChannel on a bare node:http server (the guide example)', () => {
+  it('reads the unread request stream, and answers an oversize body with a 400, not a reset', async () => {
+    const s = await setup();
+    const server = createServer(async (req, res) => {
+      const answer = await s.auth.oauth.serveBackChannel({
+        method: req.method!,
+        pathname: new URL(req.url!, 'http://localhost').pathname,
+        headers: nodeHeaderAccessor(req),
+        body: req,
+      });
+      if (answer) res.writeHead(answer.status, answer.headers).end(answer.body ?? undefined);
+      else res.writeHead(404).end();
+    });
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}/oauth/token`;
+    try {
+      const headers = { 'content-type': FORM, authorization: s.basic() };
+      const ok = await fetch(url, { method: 'POST', headers, body: 'grant_type=client_credentials' });
+      expect(ok.status).toBe(200);
+      expect(ok.headers.get('cache-control')).toBe('no-store');
+      expect(((await ok.json()) as { token_type: string }).token_type).toBe('Bearer');
+      // Streamed in chunks with no Content-Length: the limit is found while reading.
+      const chunks = Readable.from((function* () {
+        yield Buffer.from('grant_type=client_credentials&pad=');
+        for (let i = 0; i < 20; i++) yield Buffer.alloc(8192, 120);
+      })());
+      const big = await fetch(url, { method: 'POST', headers, body: Readable.toWeb(chunks) as ReadableStream, duplex: 'half' } as RequestInit);
+      expect(big.status).toBe(400);
+      expect(((await big.json()) as { error_description: string }).error_description).toBe('The request body is too large');
+      expect((await fetch(url.replace('/oauth/token', '/elsewhere'))).status).toBe(404);
+    } finally {
+      server.closeAllConnections();
+      await new Promise<void>((resolve) => server.close(() => resolve()));
+    }
   });
 });
 
