@@ -10,40 +10,41 @@
  */
 
 /** Queues writes and commits them in batches. */
-export interface GroupCommit<T> {
-  /** Resolves once `item` is committed; rejects with the error of its own write. */
-  write(item: T): Promise<void>;
+export interface GroupCommit<T, R = void> {
+  /** Resolves with the item's own result once it is committed; rejects with the error of its own write. */
+  write(item: T): Promise<R>;
   /** Resolves once every queued write has settled. */
   drain(): Promise<void>;
 }
 
-interface Queued<T> {
+interface Queued<T, R> {
   item: T;
-  resolve(): void;
+  resolve(result: R): void;
   reject(error: unknown): void;
 }
 
 /**
- * Create a group commit over `writeAll` (one transaction for a batch) and `writeOne` (a single item, its
- * own transaction). A batch that fails is retried item by item, so one bad row (a duplicate key) fails
- * only its own caller. Batches hold at most `maxBatch` items; the first write of a turn schedules the
- * flush with `setImmediate`, after the I/O callbacks that may queue more.
+ * Create a group commit over `writeAll` (one transaction for a batch, results in item order) and
+ * `writeOne` (a single item, its own transaction). A batch that fails is rolled back by `writeAll` and
+ * retried item by item, so one bad row (a duplicate key) fails only its own caller. Batches hold at most
+ * `maxBatch` items; the first write of a turn schedules the flush with `setImmediate`, after the I/O
+ * callbacks that may queue more.
  */
-export function createGroupCommit<T>(
-  writeAll: (items: readonly T[]) => Promise<void>,
-  writeOne: (item: T) => Promise<void>,
+export function createGroupCommit<T, R = void>(
+  writeAll: (items: readonly T[]) => Promise<readonly R[]>,
+  writeOne: (item: T) => Promise<R>,
   maxBatch = 64,
-): GroupCommit<T> {
-  let queue: Queued<T>[] = [];
+): GroupCommit<T, R> {
+  let queue: Queued<T, R>[] = [];
   let scheduled = false;
   /** The flush in progress, so batches commit one after another and `drain` can wait. */
   let flushing: Promise<void> = Promise.resolve();
 
-  async function commit(batch: Queued<T>[]): Promise<void> {
+  async function commit(batch: Queued<T, R>[]): Promise<void> {
     if (batch.length > 1) {
       try {
-        await writeAll(batch.map((q) => q.item));
-        for (const q of batch) q.resolve();
+        const results = await writeAll(batch.map((q) => q.item));
+        for (const [i, q] of batch.entries()) q.resolve(results[i]!);
         return;
       } catch {
         // Fall through: each item alone, so the caller whose row failed gets its own error.
@@ -51,8 +52,7 @@ export function createGroupCommit<T>(
     }
     for (const q of batch) {
       try {
-        await writeOne(q.item);
-        q.resolve();
+        q.resolve(await writeOne(q.item));
       } catch (error) {
         q.reject(error);
       }
@@ -70,7 +70,7 @@ export function createGroupCommit<T>(
 
   return {
     write(item) {
-      return new Promise<void>((resolve, reject) => {
+      return new Promise<R>((resolve, reject) => {
         queue.push({ item, resolve, reject });
         if (!scheduled) {
           scheduled = true;

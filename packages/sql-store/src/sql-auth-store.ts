@@ -219,8 +219,30 @@ export function buildSqlAuthStore<DB>(config: SqlAuthStoreConfig<DB>, hooks: Sql
           (batches) =>
             db.transaction().execute(async (trx) => {
               for (const records of batches) await insertTokens(trx, records);
+              return batches.map(() => undefined);
             }),
           saveOne,
+        )
+      : null;
+
+  /** The conditional UPDATE that makes a rotation win, then its successor rows; the parent row or none. */
+  async function rotateIn(trx: Kysely<AuthDatabase>, input: RotateRefreshInput): Promise<TokenRow | undefined> {
+    const [parent] = (await rotateParent.execute(trx, input)).rows;
+    if (parent) await insertTokens(trx, input.successorRecords);
+    return parent;
+  }
+  // Rotations batch the same way on SQLite: run one after another in one transaction, each UPDATE still
+  // decides its own winner under the write lock, and a loser's follow-up read comes after the commit.
+  const rotations =
+    dialect === 'sqlite'
+      ? createGroupCommit<RotateRefreshInput, TokenRow | undefined>(
+          (inputs) =>
+            db.transaction().execute(async (trx) => {
+              const won: (TokenRow | undefined)[] = [];
+              for (const input of inputs) won.push(await rotateIn(trx, input));
+              return won;
+            }),
+          (input) => db.transaction().execute((trx) => rotateIn(trx, input)),
         )
       : null;
 
@@ -367,11 +389,9 @@ export function buildSqlAuthStore<DB>(config: SqlAuthStoreConfig<DB>, hooks: Sql
     rotateRefreshToken: (input: RotateRefreshInput) =>
       run('rotateRefreshToken', async (): Promise<RotateRefreshResult> => {
         const { hash, now, graceMs } = input;
-        const won = await rotationTransaction().execute(async (trx) => {
-          const [parent] = (await rotateParent.execute(trx, input)).rows;
-          if (parent) await insertTokens(trx, input.successorRecords);
-          return parent;
-        });
+        const won = rotations
+          ? await rotations.write(input)
+          : await rotationTransaction().execute((trx) => rotateIn(trx, input));
         if (won) return { status: 'rotated', token: toToken(won) };
 
         // Lost or not rotatable. A fresh statement sees the winner's commit, successor included.
@@ -425,6 +445,7 @@ export function buildSqlAuthStore<DB>(config: SqlAuthStoreConfig<DB>, hooks: Sql
     async close() {
       // Writes already acknowledged to nobody yet still commit (or fail) before the handle goes.
       await tokenWrites?.drain();
+      await rotations?.drain();
       if (config.destroyOnClose) await db.destroy();
     },
   };

@@ -14,7 +14,10 @@ describe('createGroupCommit', () => {
   it('commits the writes of one event-loop turn as one batch, and later ones as the next', async () => {
     const batches: number[][] = [];
     const group = createGroupCommit<number>(
-      async (items) => void batches.push([...items]),
+      async (items) => {
+        batches.push([...items]);
+        return items.map(() => undefined);
+      },
       async (item) => void batches.push([item]),
     );
     await Promise.all([group.write(1), group.write(2), group.write(3)]);
@@ -29,6 +32,7 @@ describe('createGroupCommit', () => {
         log.push(`start ${items.join(',')}`);
         await new Promise((r) => setTimeout(r, 5));
         log.push(`end ${items.join(',')}`);
+        return items.map(() => undefined);
       },
       async (item) => void log.push(`one ${item}`),
       2,
@@ -54,10 +58,22 @@ describe('createGroupCommit', () => {
     expect(written).toEqual([1, 3]);
   });
 
+  it('hands each caller its own result', async () => {
+    const group = createGroupCommit<number, string>(
+      async (items) => items.map((n) => `batch ${n}`),
+      async (n) => `one ${n}`,
+    );
+    await expect(Promise.all([group.write(1), group.write(2)])).resolves.toEqual(['batch 1', 'batch 2']);
+    await expect(group.write(3)).resolves.toBe('one 3');
+  });
+
   it('drain() flushes what is queued and waits for it', async () => {
     const written: number[] = [];
     const group = createGroupCommit<number>(
-      async (items) => void written.push(...items),
+      async (items) => {
+        written.push(...items);
+        return items.map(() => undefined);
+      },
       async (item) => void written.push(item),
     );
     const pending = group.write(7);
@@ -94,6 +110,37 @@ describe('SQLite store: token inserts of concurrent requests commit together', (
     const raw = new Database(filename, { readonly: true });
     expect((raw.prepare('select count(*) as n from auth_tokens').get() as { n: number }).n).toBe(1 + 19 * 2);
     raw.close();
+  });
+
+  it('rotates a burst of different refresh tokens together; a broken rotation fails alone and is undone', async () => {
+    dir = await mkdtemp(join(tmpdir(), 'auth-group-commit-'));
+    const store = sqliteAuthStore({ filename: join(dir, 'auth.db') });
+    const taken = records.token({ type: 'access_token' });
+    const parents = Array.from({ length: 12 }, () => records.token());
+    await store.saveTokens([taken, ...parents]);
+    const inputs = parents.map((parent, i) => ({
+      hash: parent.hash,
+      now: T0 + 1,
+      graceMs: 300_000,
+      // Rotation 5's successor reuses a stored hash: its insert fails, so its UPDATE must be rolled back too.
+      successorRecords: [i === 5 ? { ...records.token(), hash: taken.hash } : records.token({ familyId: parent.familyId })],
+      successor: `sealed-${i}`,
+    }));
+    const results = await Promise.allSettled(inputs.map((input) => store.rotateRefreshToken(input)));
+    for (const [i, result] of results.entries()) {
+      if (i === 5) {
+        expect(result).toMatchObject({ status: 'rejected', reason: { name: 'StoreError' } });
+        expect(await store.findToken(parents[5]!.hash)).toEqual(parents[5]);
+        continue;
+      }
+      expect(result).toMatchObject({ status: 'fulfilled', value: { status: 'rotated' } });
+      expect(await store.findToken(parents[i]!.hash)).toMatchObject({ rotatedAt: T0 + 1, successor: `sealed-${i}` });
+      expect(await store.findToken(inputs[i]!.successorRecords[0]!.hash)).toEqual(inputs[i]!.successorRecords[0]);
+    }
+    // The failed rotation can be retried with a good successor.
+    const retry = { ...inputs[5]!, successorRecords: [records.token({ familyId: parents[5]!.familyId })] };
+    await expect(store.rotateRefreshToken(retry)).resolves.toMatchObject({ status: 'rotated' });
+    await store.close();
   });
 
   it('commits writes still queued when the store closes', async () => {
