@@ -23,22 +23,34 @@ interface Queued<T, R> {
   reject(error: unknown): void;
 }
 
+/** Options of {@link createGroupCommit}. */
+export interface GroupCommitOptions {
+  /** Most items per batch. Default 64. */
+  maxBatch?: number;
+  /**
+   * Let batches commit at the same time (a connection pool) instead of one after another (a single
+   * writer such as SQLite, where a batch waiting its turn collects more items). Default false.
+   */
+  parallel?: boolean;
+}
+
 /**
  * Create a group commit over `writeAll` (one transaction for a batch, results in item order) and
  * `writeOne` (a single item, its own transaction). A batch that fails is rolled back by `writeAll` and
- * retried item by item, so one bad row (a duplicate key) fails only its own caller. Batches hold at most
- * `maxBatch` items; the first write of a turn schedules the flush with `setImmediate`, after the I/O
- * callbacks that may queue more.
+ * retried item by item, so one bad row (a duplicate key) fails only its own caller. The first write of a
+ * turn schedules the flush with `setImmediate`, after the I/O callbacks that may queue more.
  */
 export function createGroupCommit<T, R = void>(
   writeAll: (items: readonly T[]) => Promise<readonly R[]>,
   writeOne: (item: T) => Promise<R>,
-  maxBatch = 64,
+  { maxBatch = 64, parallel = false }: GroupCommitOptions = {},
 ): GroupCommit<T, R> {
   let queue: Queued<T, R>[] = [];
   let scheduled = false;
   /** The flush in progress, so batches commit one after another and `drain` can wait. */
   let flushing: Promise<void> = Promise.resolve();
+  /** Batches committing at the same time (`parallel`), for `drain`. */
+  const inFlight = new Set<Promise<void>>();
 
   async function commit(batch: Queued<T, R>[]): Promise<void> {
     if (batch.length > 1) {
@@ -64,7 +76,12 @@ export function createGroupCommit<T, R = void>(
     while (queue.length > 0) {
       const batch = queue.slice(0, maxBatch);
       queue = queue.slice(batch.length);
-      flushing = flushing.then(() => commit(batch));
+      if (parallel) {
+        const done: Promise<void> = commit(batch).finally(() => inFlight.delete(done));
+        inFlight.add(done);
+      } else {
+        flushing = flushing.then(() => commit(batch));
+      }
     }
   }
 
@@ -78,9 +95,9 @@ export function createGroupCommit<T, R = void>(
         }
       });
     },
-    drain() {
+    async drain() {
       if (scheduled) flush();
-      return flushing;
+      await Promise.all([flushing, ...inFlight]);
     },
   };
 }

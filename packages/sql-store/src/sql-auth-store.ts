@@ -73,8 +73,11 @@ export interface SqlAuthStore extends AuthStore {
 /** Rows per INSERT: stays far below SQLite's 32,766 and Postgres' 65,535 bound parameters. */
 const INSERT_CHUNK = 500;
 
-/** Batches up to this many token rows insert through a {@link FixedQuery} per row count: the token endpoint saves 1-2. */
-const FIXED_INSERT_ROWS = 4;
+/**
+ * Up to this many token rows insert through a {@link FixedQuery} per row count: a request saves 1-2, and the
+ * group commit joins those of up to eight concurrent requests into one statement.
+ */
+const FIXED_INSERT_ROWS = 16;
 
 /**
  * The SQL {@link AuthStore} over a Kysely instance. {@link sqliteAuthStore} and {@link postgresAuthStore}
@@ -211,8 +214,9 @@ export function buildSqlAuthStore<DB>(config: SqlAuthStoreConfig<DB>, hooks: Sql
   /** Save one request's tokens on their own: a single INSERT is atomic; more rows than one holds, a transaction. */
   const saveOne = (records: readonly TokenRecord[]) =>
     records.length <= INSERT_CHUNK ? insertTokens(db, records) : db.transaction().execute((trx) => insertTokens(trx, records));
-  // SQLite has one writer and pays per commit: concurrent requests' token inserts commit together.
-  // Postgres commits in parallel on its pool, so each request keeps its own statement there.
+  // Concurrent requests' token inserts commit together. SQLite has one writer and pays per commit: one
+  // transaction, batches in turn. Postgres pays per statement and round trip: one multi-row INSERT
+  // (atomic on its own), batches in parallel on the pool.
   const tokenWrites =
     dialect === 'sqlite'
       ? createGroupCommit<readonly TokenRecord[]>(
@@ -223,7 +227,15 @@ export function buildSqlAuthStore<DB>(config: SqlAuthStoreConfig<DB>, hooks: Sql
             }),
           saveOne,
         )
-      : null;
+      : createGroupCommit<readonly TokenRecord[]>(
+          async (batches) => {
+            const rows = batches.flat();
+            await (rows.length <= INSERT_CHUNK ? insertTokens(db, rows) : db.transaction().execute((trx) => insertTokens(trx, rows)));
+            return batches.map(() => undefined);
+          },
+          saveOne,
+          { parallel: true },
+        );
 
   /** The conditional UPDATE that makes a rotation win, then its successor rows; the parent row or none. */
   async function rotateIn(trx: Kysely<AuthDatabase>, input: RotateRefreshInput): Promise<TokenRow | undefined> {
@@ -379,7 +391,7 @@ export function buildSqlAuthStore<DB>(config: SqlAuthStoreConfig<DB>, hooks: Sql
     saveTokens: (records) =>
       run('saveTokens', async () => {
         if (records.length === 0) return;
-        await (tokenWrites ? tokenWrites.write(records) : saveOne(records));
+        await tokenWrites.write(records);
       }),
     findToken: (hash) =>
       run('findToken', async () => {
@@ -444,7 +456,7 @@ export function buildSqlAuthStore<DB>(config: SqlAuthStoreConfig<DB>, hooks: Sql
       }),
     async close() {
       // Writes already acknowledged to nobody yet still commit (or fail) before the handle goes.
-      await tokenWrites?.drain();
+      await tokenWrites.drain();
       await rotations?.drain();
       if (config.destroyOnClose) await db.destroy();
     },

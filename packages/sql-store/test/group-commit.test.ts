@@ -35,10 +35,31 @@ describe('createGroupCommit', () => {
         return items.map(() => undefined);
       },
       async (item) => void log.push(`one ${item}`),
-      2,
+      { maxBatch: 2 },
     );
     await Promise.all([1, 2, 3, 4, 5].map((n) => group.write(n)));
     expect(log).toEqual(['start 1,2', 'end 1,2', 'start 3,4', 'end 3,4', 'one 5']);
+  });
+
+  it('with parallel, lets batches commit at the same time, and drain() waits for all of them', async () => {
+    let open = 0;
+    let most = 0;
+    const group = createGroupCommit<number>(
+      async (items) => {
+        open++;
+        most = Math.max(most, open);
+        await new Promise((r) => setTimeout(r, 5));
+        open--;
+        return items.map(() => undefined);
+      },
+      async () => {},
+      { maxBatch: 2, parallel: true },
+    );
+    const writes = [1, 2, 3, 4].map((n) => group.write(n));
+    await group.drain();
+    expect(open).toBe(0);
+    expect(most).toBe(2);
+    await Promise.all(writes);
   });
 
   it('retries a failed batch item by item, so only the bad item fails', async () => {

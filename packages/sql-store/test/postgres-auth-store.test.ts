@@ -52,6 +52,24 @@ describe('postgresAuthStore specifics', () => {
       )
     ).rows.map((r) => r.table_name);
 
+
+  it('joins the token inserts of concurrent requests into one statement; a duplicate fails only its caller', async () => {
+    const schema = await freshSchema();
+    const store = postgresAuthStore({ connectionString: urlForSchema(schema), max: 4 });
+    cleanups.push(() => store.close());
+    const records = storeRecords(() => Date.now());
+    const existing = records.token();
+    await store.saveTokens([existing]);
+    const burst = Array.from({ length: 12 }, (_, i) =>
+      i === 3 ? [{ ...records.token(), hash: existing.hash }] : [records.token({ type: 'access_token' }), records.token()],
+    );
+    const results = await Promise.allSettled(burst.map((batch) => store.saveTokens(batch)));
+    expect(results.map((r) => r.status).filter((s) => s === 'rejected')).toHaveLength(1);
+    expect(results[3]).toMatchObject({ status: 'rejected', reason: { name: 'StoreError' } });
+    for (const [i, batch] of burst.entries()) {
+      for (const record of batch) await expect(store.findToken(record.hash)).resolves.toEqual(i === 3 ? existing : record);
+    }
+  });
   it('lets several stores migrate one schema at the same time; each version is applied once', async () => {
     const schema = await freshSchema();
     const stores = Array.from({ length: 4 }, () =>
