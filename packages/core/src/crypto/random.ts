@@ -18,6 +18,18 @@ export function randomBase64url(bytes = 32): string {
   return randomBytes(bytes).toString('base64url');
 }
 
+/** `length` (at most 256) bytes from the CSPRNG block, as a buffer of their own: for IVs and nonces. */
+export function pooledRandomBytes(length: number): Buffer {
+  if (!Number.isInteger(length) || length < 0 || length > 256) throw new RangeError('pooledRandomBytes: 0 to 256 bytes');
+  if (poolOffset + length > POOL_SIZE) {
+    randomFillSync(pool);
+    poolOffset = 0;
+  }
+  const out = Buffer.from(pool.subarray(poolOffset, poolOffset + length));
+  poolOffset += length;
+  return out;
+}
+
 /** `length` random base62 characters from the CSPRNG (unbiased: rejection sampling). */
 export function randomBase62(length: number): string {
   // Characters go into a scratch buffer decoded once: appending one at a time builds a rope of

@@ -1,4 +1,5 @@
-import { createCipheriv, createDecipheriv, createHash, hkdfSync, randomBytes } from 'node:crypto';
+import { createCipheriv, createDecipheriv, createHash, hkdfSync } from 'node:crypto';
+import { pooledRandomBytes } from './random.js';
 
 /**
  * Authenticated encryption (AES-256-GCM) of small JSON payloads, for session cookies, login
@@ -46,7 +47,8 @@ export function createSealer(secrets: readonly string[], info = 'seal'): Sealer 
   return {
     seal(payload, { purpose, ttlSeconds, now = Date.now() }) {
       const exp = ttlSeconds === undefined ? 0 : Math.floor(now / 1000) + ttlSeconds;
-      const iv = randomBytes(12);
+      // 96 random bits per seal, each CSPRNG byte used once (AES-GCM needs IVs that never repeat).
+      const iv = pooledRandomBytes(12);
       const cipher = createCipheriv('aes-256-gcm', current.key, iv);
       cipher.setAAD(Buffer.from(purpose));
       const plain = Buffer.from(JSON.stringify({ e: exp, p: payload }));

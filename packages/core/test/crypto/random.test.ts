@@ -1,5 +1,5 @@
 import { describe, expect, it, vi } from 'vitest';
-import { randomBase62, timeOrderedId, toBase62 } from '../../src/crypto/random.js';
+import { pooledRandomBytes, randomBase62, timeOrderedId, toBase62 } from '../../src/crypto/random.js';
 
 describe('randomBase62', () => {
   it('gives the asked length of base62 characters, different every time, across pool refills', () => {
@@ -43,5 +43,22 @@ describe('timeOrderedId', () => {
     expect(toBase62(61, 2)).toBe('0z');
     expect(toBase62(2 ** 40, 8) > toBase62(2 ** 40 - 1, 8)).toBe(true);
     expect(toBase62(4_294_967_295, 6)).toBe('4gfFC3');
+  });
+});
+
+describe('pooledRandomBytes', () => {
+  it('hands out fresh, distinct bytes, each a buffer of its own, across pool refills', () => {
+    const seen = new Set<string>();
+    for (let i = 0; i < 1000; i++) {
+      const iv = pooledRandomBytes(12);
+      expect(iv).toHaveLength(12);
+      seen.add(iv.toString('hex'));
+    }
+    expect(seen.size).toBe(1000);
+    const a = pooledRandomBytes(16);
+    const copy = Buffer.from(a);
+    pooledRandomBytes(200);
+    expect(a.equals(copy)).toBe(true);
+    expect(() => pooledRandomBytes(257)).toThrow(RangeError);
   });
 });
