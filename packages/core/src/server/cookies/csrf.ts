@@ -14,6 +14,8 @@ const SAFE_METHODS = new Set(['GET', 'HEAD', 'OPTIONS', 'TRACE']);
 
 /** Whether `method` is safe (`GET`, `HEAD`, `OPTIONS`, `TRACE`). An unknown or missing method is unsafe. */
 export function isSafeMethod(method: string | undefined): boolean {
+  if (method === 'GET' || method === 'HEAD') return true;
+  // Frameworks pass methods uppercased; the case-folding lookup is for the rest.
   return method !== undefined && SAFE_METHODS.has(method.toUpperCase());
 }
 

@@ -311,7 +311,8 @@ export function createSessionCookies(ctx: ServerContext, options: SessionCookieO
       if (opened === null) return { status: 'invalid', reason: 'invalid' };
       session = opened;
       if (cache) {
-        Object.freeze(session.scopes);
+        // Frozen so no holder can swap its fields. Its scopes array is left as is: V8 copies a frozen
+        // array on a slow path, and every holder copies the scopes anyway (the verifier does).
         // The seal's own expiry is `x` rounded down to the second it was sealed in, so up to a second
         // before `x`: a cached entry leaves a second early and the last second is judged by `open`.
         cache.set(value, Object.freeze(session), now, session.expiresAt - 1000);

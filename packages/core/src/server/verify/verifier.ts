@@ -14,7 +14,7 @@ import {
   type ChallengeOptions,
 } from '../../errors.js';
 import type { ServerContext } from '../context.js';
-import type { Session, SessionCookies } from '../cookies/session-cookies.js';
+import type { Session, SessionCache, SessionCookies } from '../cookies/session-cookies.js';
 import { hasScopes, type AuthMethod, type Principal } from '../principal.js';
 import type { CredentialKind, CredentialRecord } from '../store.js';
 import { parseAuthorization } from './authorization-header.js';
@@ -130,6 +130,8 @@ const CHALLENGE_ORDER: readonly AuthMethod[] = [
   'secret',
   'cookie',
 ];
+/** Characters at the end of a sealed cookie that key its cache entry: the 16-byte GCM tag and then some. */
+const SESSION_KEY_TAIL = 32;
 /** Spellings of one secret (case of the scheme, spacing) remembered at most: bounds the reverse index. */
 const MAX_SPELLINGS = 4;
 const MAX_API_KEY_LENGTH = 256;
@@ -240,8 +242,19 @@ export function createVerifier(ctx: ServerContext, methods: VerifierMethods | un
   });
   const tokenInflight = new Map<string, Promise<Principal | null>>();
   // Opened session cookies by exact cookie value; `sessions.inspect` bounds each entry by the session's
-  // own expiry and still asks `isRevoked` on every request.
-  const sessionCache = createCredentialCache<Session>(cfg.cache.maxEntries, cfg.cache.ttlMs);
+  // own expiry and still asks `isRevoked` on every request. Keyed by the value's last characters (the
+  // GCM tag, unique per seal): hashing a few hundred characters of a fresh string on every lookup was
+  // measurable, and the entry keeps the full value, compared before a hit counts.
+  const sessionEntries = createCredentialCache<{ value: string; session: Session }>(cfg.cache.maxEntries, cfg.cache.ttlMs);
+  const sessionCache: SessionCache = {
+    get(value, now) {
+      const entry = sessionEntries.get(value.slice(-SESSION_KEY_TAIL), now);
+      return entry !== undefined && entry.value === value ? entry.session : undefined;
+    },
+    set(value, session, now, notAfter) {
+      sessionEntries.set(value.slice(-SESSION_KEY_TAIL), { value, session }, now, notAfter);
+    },
+  };
   const unsubscribe = ctx.invalidation.subscribe((event) => {
     epoch++;
     if (event.type === 'credential') {
@@ -482,7 +495,8 @@ export function createVerifier(ctx: ServerContext, methods: VerifierMethods | un
    * The warm path: the principal for a request whose one credential header repeats a remembered value
    * exactly, or `undefined` to take the full path (which then also produces any error). Every check the
    * full path makes that depends on more than the value itself runs here too: no second credential,
-   * `allow`, the record's kind, revocation and expiry, and (in `fromRecord`) permissions.
+   * `allow`, the record's kind, revocation and expiry, and (in `fromRecord`) permissions. A request with
+   * no credential header goes to the session cookie check, as the full path would send it.
    */
   function warm(getHeader: HeaderAccessor, options: VerifyOptions): Principal | Promise<Principal> | undefined {
     let hit: Remembered | undefined;
@@ -506,9 +520,16 @@ export function createVerifier(ctx: ServerContext, methods: VerifierMethods | un
         }
       }
     }
-    if (hit === undefined) return undefined;
     if (otherLegacyHeader !== undefined && getHeader(otherLegacyHeader) != null) return undefined;
     if (legacyQuery !== undefined && options.query && options.query(legacyQuery) != null) return undefined;
+    if (hit === undefined) {
+      // No credential header at all (a present one returned above): what the full path would find too,
+      // so a session cookie goes straight to its own (cached) check.
+      if (cfg.cookie && accepts(options.allow, 'cookie')) {
+        return fromCookie(getHeader, options, options.allow === undefined ? defaultRoute : routeChallenge(options.allow));
+      }
+      return undefined;
+    }
     const method = hit.method;
     if (!accepts(options.allow, method)) return undefined;
     const now = ctx.now();
@@ -700,7 +721,7 @@ export function createVerifier(ctx: ServerContext, methods: VerifierMethods | un
       if ((allow !== undefined && !Array.isArray(allow)) || (required !== undefined && !Array.isArray(required))) {
         throw new ConfigError('`allow` and `scopes` must be arrays');
       }
-      const hit = spellings.size === 0 ? undefined : warm(getHeader, options);
+      const hit = warm(getHeader, options);
       let principal: Principal;
       if (hit === undefined) principal = await verifyFully(getHeader, options);
       else principal = hit instanceof Promise ? await hit : hit;

@@ -1,0 +1,65 @@
+/**
+ * The core's warm path seen through the plugin on a real socket: a repeated `Authorization` line is still
+ * a 400 when its value is warm (Node keeps only the first line in `req.headers`), and a revocation
+ * through the manager refuses the very next request.
+ */
+import { connect } from 'node:net';
+import { createAuthServer, memoryAuthStore } from '@auth/core';
+import Fastify from 'fastify';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import fastifyAuth from '../src/index.js';
+
+const auth = createAuthServer({
+  issuer: 'http://127.0.0.1',
+  store: memoryAuthStore(),
+  secrets: ['warm-verify-test-secret-0123456789-abcdef'],
+  methods: { bearer: true },
+});
+const app = Fastify();
+let port = 0;
+
+beforeAll(async () => {
+  await app.register(fastifyAuth, { auth });
+  app.get('/me', async (request) => ({ userId: request.auth!.userId }));
+  await app.listen({ port: 0, host: '127.0.0.1' });
+  port = (app.server.address() as { port: number }).port;
+});
+afterAll(async () => {
+  await app.close();
+  await auth.close();
+});
+
+/** Send raw header lines and return the status code. */
+function status(headerLines: string[]): Promise<number> {
+  return new Promise((resolve, reject) => {
+    let data = '';
+    const socket = connect(port, '127.0.0.1', () => {
+      socket.write(`GET /me HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n${headerLines.map((l) => `${l}\r\n`).join('')}\r\n`);
+    });
+    socket.on('data', (chunk) => {
+      data += chunk.toString();
+    });
+    socket.on('end', () => resolve(Number(data.split(' ')[1])));
+    socket.on('error', reject);
+  });
+}
+
+describe('@auth/fastify with a warm credential', () => {
+  it('answers 400 to a repeated Authorization line carrying a warm value', async () => {
+    const { secret } = await auth.personalTokens.create({ name: 't', userId: 'u1', scopes: [] });
+    const line = `Authorization: Bearer ${secret}`;
+    expect(await status([line])).toBe(200);
+    expect(await status([line])).toBe(200);
+    expect(await status([line, line])).toBe(400);
+    expect(await status([line])).toBe(200);
+  });
+
+  it('refuses a warm personal token on the very next request after it is revoked', async () => {
+    const { secret, credential } = await auth.personalTokens.create({ name: 't', userId: 'u1', scopes: [] });
+    const line = `Authorization: Bearer ${secret}`;
+    expect(await status([line])).toBe(200);
+    expect(await status([line])).toBe(200);
+    await auth.personalTokens.revoke(credential.id);
+    expect(await status([line])).toBe(401);
+  });
+});
