@@ -113,7 +113,8 @@ export interface CsrfRequest {
 
 /**
  * Opened sessions by exact cookie value, owned by the caller of {@link SessionCookies.inspect} (the
- * verifier sizes it with its `cache` options). Cached sessions are frozen: callers copy what they hand on.
+ * verifier sizes it with its `cache` options). A cached session object is frozen, and its `scopes` array is
+ * shared by every later request with the same cookie: copy it before handing it on (the verifier does).
  */
 export interface SessionCache {
   get(value: string, now: number): Session | undefined;
