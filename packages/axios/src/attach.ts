@@ -1,11 +1,12 @@
 import { type AppliedCredential, ConfigError, type CredentialSource } from '@auth/core';
 import type { AxiosInstance, AxiosResponse, InternalAxiosRequestConfig } from 'axios';
-import { allowedOrigins, resolveUrl } from './origin-allow-list.js';
+import { allowedOrigins, requestOriginResolver } from './origin-allow-list.js';
 import { redactCredential } from './redact-config.js';
-import { guardRedirects } from './redirect-guard.js';
+import { redirectGuards } from './redirect-guard.js';
 import { isReplayableBody } from './replayable-body.js';
 import './request-config.js';
 import { issueTicket, takeTicket } from './retry-ticket.js';
+import { createSentStore } from './sent-credential.js';
 
 /** Options for {@link attach}. */
 export interface AttachOptions {
@@ -23,12 +24,6 @@ export interface AttachOptions {
 export interface AttachedAuth {
   /** Remove both interceptors. Requests already in flight finish as they started. Idempotent. */
   eject(): void;
-}
-
-/** What a sent request carried, to renew by the rejected value and to stop after one retry. */
-interface Sent {
-  credential: AppliedCredential;
-  retried: boolean;
 }
 
 /**
@@ -65,39 +60,49 @@ export function attach(instance: AxiosInstance, source: CredentialSource, option
     throw new ConfigError('attach: the second argument must be a credential source from @auth/core');
   }
   const origins = allowedOrigins(options.origins, instance.defaults.baseURL);
-  const sent = new WeakMap<InternalAxiosRequestConfig, Sent>();
 
-  function targetOrigin(config: InternalAxiosRequestConfig): string | undefined {
-    try {
-      const { baseURL, url, allowAbsoluteUrls } = config;
-      return resolveUrl(instance.getUri({ baseURL, url, allowAbsoluteUrls }))?.origin;
-    } catch {
-      return undefined;
-    }
-  }
+  const targetOrigin = requestOriginResolver();
+  const sent = createSentStore();
+  const guardRedirects = redirectGuards();
 
-  async function authenticateRequest(config: InternalAxiosRequestConfig): Promise<InternalAxiosRequestConfig> {
+  // Not `async`: a request that gets no credential goes on without waiting a turn for a promise.
+  function authenticateRequest(
+    config: InternalAxiosRequestConfig,
+  ): InternalAxiosRequestConfig | Promise<InternalAxiosRequestConfig> {
     const renewed = takeTicket(config);
     if (config.skipAuth === true) return config;
     const origin = targetOrigin(config);
     if (origin === undefined || !origins.has(origin)) return config;
+    if (renewed !== undefined) return applyCredential(config, renewed, origin, true);
     const subject = config.authSubject ?? options.subject;
-    const credential = renewed ?? (await source.credential(subject === undefined ? {} : { subject }));
-    for (const [name, value] of Object.entries(credential.headers)) config.headers.set(name, value);
-    const query = Object.entries(credential.query);
-    if (query.length > 0) {
+    // Promise.resolve: a hand-written source that answers with a plain value still works, as with await.
+    return Promise.resolve(source.credential(subject === undefined ? {} : { subject })).then((credential) =>
+      applyCredential(config, credential, origin, false),
+    );
+  }
+
+  function applyCredential(
+    config: InternalAxiosRequestConfig,
+    credential: AppliedCredential,
+    origin: string,
+    retried: boolean,
+  ): InternalAxiosRequestConfig {
+    const { headers, query } = credential;
+    for (const name of Object.keys(headers)) config.headers.set(name, headers[name]);
+    const queryNames = Object.keys(query);
+    if (queryNames.length > 0) {
       // A copy: the caller's params object may be shared between requests.
       const params: unknown = config.params;
       if (params instanceof URLSearchParams) {
         const copy = new URLSearchParams(params);
-        for (const [name, value] of query) copy.set(name, value);
+        for (const name of queryNames) copy.set(name, query[name] as string);
         config.params = copy;
       } else {
-        config.params = { ...(params as object | undefined), ...credential.query };
+        config.params = { ...(params as object | undefined), ...query };
       }
     }
     config.beforeRedirect = guardRedirects(config.beforeRedirect, credential, origin);
-    sent.set(config, { credential, retried: renewed !== undefined });
+    sent.mark(config, credential, retried);
     return config;
   }
 
@@ -122,10 +127,11 @@ export function attach(instance: AxiosInstance, source: CredentialSource, option
     return instance.request(config);
   }
 
-  async function renewOnUnauthorizedResponse(response: AxiosResponse): Promise<AxiosResponse> {
+  // Not `async`: every successful response passes through here and should not pay for a promise.
+  function renewOnUnauthorizedResponse(response: AxiosResponse): AxiosResponse | Promise<AxiosResponse> {
     // Reached only when validateStatus accepts 401: the caller still gets one renewal and retry.
     if (response.status !== 401) return response;
-    return (await renewAndRetry(response.config, response.status)) ?? response;
+    return renewAndRetry(response.config, response.status).then((retried) => retried ?? response);
   }
 
   async function renewOnUnauthorizedError(error: unknown): Promise<AxiosResponse> {

@@ -11,46 +11,64 @@ interface RedirectOptions {
   headers?: Record<string, unknown>;
 }
 
-// Our wrapper -> the hook it wraps, so a retried config is re-guarded without stacking wrappers.
-const wrapped = new WeakMap<BeforeRedirect, BeforeRedirect | undefined>();
+// On each guard: the user hook it wraps, so a config sent again is re-guarded without stacking
+// wrappers. A property, not a WeakMap: an entry per request costs the garbage collector dearly.
+const INNER = Symbol('@auth/axios:inner-before-redirect');
+
+type Guard = BeforeRedirect & { [INNER]?: BeforeRedirect | undefined };
 
 /**
- * A `beforeRedirect` (Node http adapter, through follow-redirects) that keeps the credential on the
- * origin it was issued for: on a hop to another origin every header and query parameter the source
- * applied is removed (follow-redirects only drops `Authorization` and `Cookie`, and only across
- * hosts, so `X-API-KEY` / `X-BUSINESS-ID` / `X-USER-ID` would leak: GHSA-r4q5-vmmm-2653); on a hop back
- * to that origin they are set again. A user-supplied `beforeRedirect` runs first, then the guard, so
- * it has the last word.
+ * `beforeRedirect` hooks that keep the credential on the origin it was issued for: on a hop to another
+ * origin every header and query parameter the source applied is removed (follow-redirects only drops
+ * `Authorization` and `Cookie`, and only across hosts, so `X-API-KEY` / `X-BUSINESS-ID` / `X-USER-ID`
+ * would leak: GHSA-r4q5-vmmm-2653); on a hop back to that origin they are set again. Node http adapter
+ * (follow-redirects) only. A user-supplied `beforeRedirect` runs first, then the guard, so it has the
+ * last word.
+ *
+ * One factory per `attach`: it remembers the last guard it made without a user hook, which every
+ * request of a static source (the same credential object each time) reuses.
  */
-export function guardRedirects(
+export function redirectGuards(): (
   userHook: BeforeRedirect | undefined,
   credential: AppliedCredential,
   origin: string,
-): BeforeRedirect {
-  const inner = userHook && wrapped.has(userHook) ? wrapped.get(userHook) : userHook;
-  const guard: BeforeRedirect = function keepCredentialOnOrigin(options, responseDetails, requestDetails) {
-    inner?.(options, responseDetails, requestDetails);
-    const hop = options as RedirectOptions;
-    let target: URL | undefined;
-    try {
-      target = new URL(String(hop.href));
-    } catch {
-      target = undefined;
-    }
-    const sameOrigin = target?.origin === origin;
-    hop.headers ??= {};
-    for (const [name, value] of Object.entries(credential.headers)) {
-      for (const key of Object.keys(hop.headers)) {
-        if (key.toLowerCase() !== name.toLowerCase()) continue;
-        // Only our value: a header the user's hook set for the new origin is theirs to send.
-        if (sameOrigin || String(hop.headers[key]) === value) delete hop.headers[key];
-      }
-      if (sameOrigin) hop.headers[name] = value;
-    }
-    if (target) rewriteQuery(hop, target, credential.query, sameOrigin);
+) => BeforeRedirect {
+  let last: { credential: AppliedCredential; origin: string; guard: BeforeRedirect } | undefined;
+  return function guardRedirects(userHook, credential, origin) {
+    const inner = typeof userHook === 'function' && INNER in userHook ? (userHook as Guard)[INNER] : userHook;
+    if (inner === undefined && last?.credential === credential && last.origin === origin) return last.guard;
+    const guard: Guard = chainGuard(inner, credential, origin);
+    guard[INNER] = inner;
+    if (inner === undefined) last = { credential, origin, guard };
+    return guard;
   };
-  wrapped.set(guard, inner);
-  return guard;
+}
+
+function chainGuard(inner: BeforeRedirect | undefined, credential: AppliedCredential, origin: string): BeforeRedirect {
+  return (options, responseDetails, requestDetails) => {
+    inner?.(options, responseDetails, requestDetails);
+    keepCredentialOnOrigin(options as RedirectOptions, credential, origin);
+  };
+}
+
+function keepCredentialOnOrigin(hop: RedirectOptions, credential: AppliedCredential, origin: string): void {
+  let target: URL | undefined;
+  try {
+    target = new URL(String(hop.href));
+  } catch {
+    target = undefined;
+  }
+  const sameOrigin = target?.origin === origin;
+  hop.headers ??= {};
+  for (const [name, value] of Object.entries(credential.headers)) {
+    for (const key of Object.keys(hop.headers)) {
+      if (key.toLowerCase() !== name.toLowerCase()) continue;
+      // Only our value: a header the user's hook set for the new origin is theirs to send.
+      if (sameOrigin || String(hop.headers[key]) === value) delete hop.headers[key];
+    }
+    if (sameOrigin) hop.headers[name] = value;
+  }
+  if (target) rewriteQuery(hop, target, credential.query, sameOrigin);
 }
 
 function rewriteQuery(hop: RedirectOptions, target: URL, query: Readonly<Record<string, string>>, sameOrigin: boolean) {
