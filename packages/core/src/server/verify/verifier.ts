@@ -132,6 +132,8 @@ const CHALLENGE_ORDER: readonly AuthMethod[] = [
 ];
 /** Characters at the end of a sealed cookie that key its cache entry: the 16-byte GCM tag and then some. */
 const SESSION_KEY_TAIL = 32;
+/** Characters at the end of a long credential header value that key its remembered entry. */
+const VALUE_KEY_TAIL = 32;
 /** Spellings of one secret (case of the scheme, spacing) remembered at most: bounds the reverse index. */
 const MAX_SPELLINGS = 4;
 const MAX_API_KEY_LENGTH = 256;
@@ -202,17 +204,24 @@ export function createVerifier(ctx: ServerContext, methods: VerifierMethods | un
   const byApiKey = new Map<string, Remembered>();
   const spellings = new Map<string, Remembered[]>();
   const mapOf = (via: Remembered['via']) => (via === 'authorization' ? byAuthorization : byApiKey);
+  // Long values (JWTs run to hundreds of characters) are keyed by their tail, where the signature or
+  // checksum is: V8 hashes a fresh header string in full on every lookup. A hit still needs `raw` to be
+  // equal to the whole value; two values sharing a tail only take each other's slot.
+  const keyOf = (raw: string) => (raw.length > VALUE_KEY_TAIL * 2 ? raw.slice(-VALUE_KEY_TAIL) : raw);
   const forget = (hash: string) => {
     const list = spellings.get(hash);
     if (!list) return;
     spellings.delete(hash);
     for (const r of list) {
       const map = mapOf(r.via);
-      if (map.get(r.raw) === r) map.delete(r.raw);
+      const key = keyOf(r.raw);
+      if (map.get(key) === r) map.delete(key);
     }
   };
   const unlink = (r: Remembered) => {
-    mapOf(r.via).delete(r.raw);
+    const map = mapOf(r.via);
+    const key = keyOf(r.raw);
+    if (map.get(key) === r) map.delete(key);
     const list = spellings.get(r.hash);
     if (!list) return;
     const i = list.indexOf(r);
@@ -369,9 +378,15 @@ export function createVerifier(ctx: ServerContext, methods: VerifierMethods | un
     if (via === undefined || hash === undefined) return;
     if (!(method === 'access_token' ? tokenCache.has(hash, now) : cache.has(hash, now))) return;
     const map = mapOf(via);
-    const previous = map.get(presented.raw);
+    const key = keyOf(presented.raw);
+    const previous = map.get(key);
     if (previous) {
-      if (previous.hash === hash && previous.businessRaw === presented.businessRaw && previous.userRaw === presented.userRaw) {
+      if (
+        previous.raw === presented.raw &&
+        previous.hash === hash &&
+        previous.businessRaw === presented.businessRaw &&
+        previous.userRaw === presented.userRaw
+      ) {
         return;
       }
       unlink(previous);
@@ -390,7 +405,7 @@ export function createVerifier(ctx: ServerContext, methods: VerifierMethods | un
       userId: presented.type === 'api_key' ? presented.userId : undefined,
     };
     list.push(entry);
-    map.set(presented.raw, entry);
+    map.set(key, entry);
   }
 
   /**
@@ -505,16 +520,16 @@ export function createVerifier(ctx: ServerContext, methods: VerifierMethods | un
       if (value !== undefined && value !== null) {
         // An array is a repeated header: the full path refuses it.
         if (typeof value !== 'string') return undefined;
-        hit = byAuthorization.get(value);
-        if (hit === undefined) return undefined;
+        hit = byAuthorization.get(keyOf(value));
+        if (hit === undefined || hit.raw !== value) return undefined;
       }
     }
     if (readsApiKey) {
       const value = getHeader('x-api-key');
       if (value !== undefined && value !== null) {
         if (hit !== undefined || typeof value !== 'string') return undefined;
-        hit = byApiKey.get(value);
-        if (hit === undefined) return undefined;
+        hit = byApiKey.get(keyOf(value));
+        if (hit === undefined || hit.raw !== value) return undefined;
         if (cfg.apiKey && (getHeader('x-business-id') !== hit.businessRaw || getHeader('x-user-id') !== hit.userRaw)) {
           return undefined;
         }

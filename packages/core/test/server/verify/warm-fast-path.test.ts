@@ -206,3 +206,27 @@ describe('warm path: per-request checks', () => {
     expect((await s.counted.inner.getCredential(s.pat.credential.id))!.lastUsedAt).toBe(T0 + 7_000);
   });
 });
+
+describe('warm path: long values keyed by their tail', () => {
+  it('never takes a different value with the same ending for a remembered one', async () => {
+    const s = setup({ methods: { bearer: true } });
+    const jwtLike = `${'a'.repeat(80)}.${'b'.repeat(80)}.${'c'.repeat(80)}`;
+    s.accessTokens.set(jwtLike, {
+      method: 'access_token',
+      userId: 'u1',
+      businessId: null,
+      clientId: 'c1',
+      scopes: ['read'],
+      credentialId: 'family-1',
+      expiresAt: null,
+    });
+    await s.verifier.verify(headers({ authorization: `Bearer ${jwtLike}` }));
+    await s.verifier.verify(headers({ authorization: `Bearer ${jwtLike}` }));
+    expect(s.oauthCalls).toHaveLength(1);
+    // Same last characters, different token: must reach the authorization server, which refuses it.
+    const forged = `${'z'.repeat(80)}.${'b'.repeat(80)}.${'c'.repeat(80)}`;
+    expect((await rendered(s.verifier.verify(headers({ authorization: `Bearer ${forged}` })))).status).toBe(401);
+    expect(s.oauthCalls).toEqual([jwtLike, forged]);
+    await expect(s.verifier.verify(headers({ authorization: `Bearer ${jwtLike}` }))).resolves.toMatchObject({ clientId: 'c1' });
+  });
+});
