@@ -226,6 +226,19 @@ export function createTokenManager(grant: Grant, options: TokenManagerOptions = 
     return flight;
   }
 
+  // The credential last handed out per subject: while its token is current, every request gets the same
+  // frozen object (no allocation per request, and interceptors can recognise a repeat by identity).
+  const applied = new Map<string | undefined, AppliedCredential>();
+  function appliedFor(subject: string | undefined, token: string): AppliedCredential {
+    const previous = applied.get(subject);
+    if (previous?.token === token) return previous;
+    const fresh = authorizationCredential('Bearer', token, subject);
+    const next = Object.freeze({ ...fresh, headers: Object.freeze({ ...fresh.headers }), query: Object.freeze({}) });
+    if (applied.size >= 1000 && !applied.has(subject)) applied.delete(applied.keys().next().value);
+    applied.set(subject, next);
+    return next;
+  }
+
   async function getTokenSet(subject?: string): Promise<TokenSet> {
     const key = keyFor(subject);
     const current = await store.get(key);
@@ -246,12 +259,12 @@ export function createTokenManager(grant: Grant, options: TokenManagerOptions = 
     renewable: true,
     grant,
     getTokenSet,
-    async getAccessToken(subject) {
-      return (await getTokenSet(subject)).accessToken;
+    getAccessToken(subject) {
+      return getTokenSet(subject).then((set) => set.accessToken);
     },
-    async credential(request = {}) {
-      const token = (await getTokenSet(request.subject)).accessToken;
-      return authorizationCredential('Bearer', token, request.subject);
+    credential(request = {}) {
+      const subject = request.subject;
+      return getTokenSet(subject).then((set) => appliedFor(subject, set.accessToken));
     },
     async renew(rejected: AppliedCredential) {
       const key = keyFor(rejected.subject);

@@ -106,3 +106,29 @@ describe('memoryTokenStore copies', () => {
     expect(b.extra.nested).toEqual(['x']);
   });
 });
+
+describe('credential(): one frozen object while the token is current', () => {
+  it('hands out the same credential per subject until the token changes, and it cannot be mutated', async () => {
+    const grant = offlineGrant();
+    const tokens = createTokenManager(grant);
+    const a = await tokens.credential();
+    expect(await tokens.credential()).toBe(a);
+    expect(a).toEqual({ headers: { Authorization: 'Bearer at_1' }, query: {}, token: 'at_1', subject: undefined });
+    expect(Object.isFrozen(a) && Object.isFrozen(a.headers) && Object.isFrozen(a.query)).toBe(true);
+    expect(() => {
+      (a.headers as Record<string, string>).Authorization = 'Bearer stolen';
+    }).toThrow(TypeError);
+
+    const alice = await tokens.credential({ subject: 'alice' });
+    expect(alice).not.toBe(a);
+    expect(alice.subject).toBe('alice');
+    expect(await tokens.credential({ subject: 'alice' })).toBe(alice);
+
+    const renewed = await tokens.renew(a);
+    expect(renewed?.token).not.toBe('at_1');
+    const next = await tokens.credential();
+    expect(next).not.toBe(a);
+    expect(next.token).toBe(renewed?.token);
+    expect(a.headers.Authorization).toBe('Bearer at_1');
+  });
+});
