@@ -150,41 +150,36 @@ function tooLarge(): OAuthError {
 
 async function readStream(stream: ReadableStream<Uint8Array>, maxBytes: number): Promise<string> {
   const reader = stream.getReader();
-  const chunks: Uint8Array[] = [];
-  let size = 0;
-  try {
-    for (;;) {
-      const { done, value } = await reader.read();
-      if (done) break;
-      size += value.byteLength;
-      if (size > maxBytes) {
-        await reader.cancel().catch(() => {});
-        throw tooLarge();
-      }
-      chunks.push(value);
-    }
-  } catch (err) {
-    if (err instanceof OAuthError) throw err;
-    throw new OAuthError('invalid_request', 'The request body could not be read', { cause: err });
-  }
-  return Buffer.concat(chunks).toString('utf8');
+  return readChunks(() => reader.read(), maxBytes, () => reader.cancel().catch(() => {}));
 }
 
 /**
  * A Node request stream (`IncomingMessage` is async-iterable). Driven by hand: leaving a `for await` early
  * destroys the stream, and the request belongs to the HTTP server that still has to send the 400.
  */
-async function readIterable(body: AsyncIterable<Uint8Array>, maxBytes: number): Promise<string> {
+function readIterable(body: AsyncIterable<Uint8Array>, maxBytes: number): Promise<string> {
   const iterator = body[Symbol.asyncIterator]();
+  return readChunks(() => iterator.next(), maxBytes);
+}
+
+/** Collect chunks up to `maxBytes` (`onTooLarge` lets a Web stream be cancelled), as UTF-8 text. */
+async function readChunks(
+  next: () => Promise<IteratorResult<Uint8Array | string>>,
+  maxBytes: number,
+  onTooLarge?: () => Promise<unknown>,
+): Promise<string> {
   const chunks: Uint8Array[] = [];
   let size = 0;
   try {
     for (;;) {
-      const { done, value } = await iterator.next();
+      const { done, value } = await next();
       if (done) break;
       const bytes: Uint8Array = typeof value === 'string' ? Buffer.from(value) : value;
       size += bytes.byteLength;
-      if (size > maxBytes) throw tooLarge();
+      if (size > maxBytes) {
+        await onTooLarge?.();
+        throw tooLarge();
+      }
       chunks.push(bytes);
     }
   } catch (err) {
