@@ -1,5 +1,6 @@
 import { createServer, type IncomingHttpHeaders, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { afterEach, beforeEach } from 'vitest';
 
 /** One request as the API received it. */
 export interface ApiHit {
@@ -142,4 +143,21 @@ export async function startApiServer(options: ApiServerOptions = {}): Promise<Ap
         server.close(() => resolve());
       }),
   };
+}
+
+/**
+ * Two API servers for one suite: `a` (the allowed origin) and `b` (another one), started before each test
+ * and closed after it. Read them through the returned object, which always holds the current pair.
+ */
+export function useTwoApiServers(): { readonly a: ApiServer; readonly b: ApiServer } {
+  const servers = {} as { a: ApiServer; b: ApiServer };
+  beforeEach(async () => {
+    servers.a = await startApiServer();
+    servers.b = await startApiServer();
+  });
+  afterEach(async () => {
+    await servers.a.close();
+    await servers.b.close();
+  });
+  return servers;
 }

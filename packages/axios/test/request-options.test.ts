@@ -3,7 +3,7 @@ import axios, { AxiosError } from 'axios';
 import { Readable } from 'node:stream';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { attach } from '../src/index.js';
-import { type ApiServer, startApiServer } from './api-server.js';
+import { useTwoApiServers } from './api-server.js';
 import { bearerOf, type OAuthFixture, startOAuthFixture } from './fixtures.js';
 
 describe('per-request opt-out, stream bodies, eject', () => {
@@ -77,47 +77,38 @@ describe('per-request opt-out, stream bodies, eject', () => {
 });
 
 describe('origin allow-list', () => {
-  let a: ApiServer;
-  let b: ApiServer;
-  beforeEach(async () => {
-    a = await startApiServer();
-    b = await startApiServer();
-  });
-  afterEach(async () => {
-    await a.close();
-    await b.close();
-  });
+  const servers = useTwoApiServers();
 
   it('defaults to the baseURL origin: absolute URLs elsewhere get no credential', async () => {
-    const api = axios.create({ baseURL: `${a.url}/v1` });
+    const api = axios.create({ baseURL: `${servers.a.url}/v1` });
     attach(api, bearer('personal-token'));
     await api.get('/echo', { validateStatus: () => true });
-    await api.get(`${b.url}/echo`);
-    expect(a.hits[0]?.path).toBe('/v1/echo');
-    expect(a.hits[0]?.headers.authorization).toBe('Bearer personal-token');
-    expect(b.hitsTo('/echo')[0]?.headers.authorization).toBeUndefined();
+    await api.get(`${servers.b.url}/echo`);
+    expect(servers.a.hits[0]?.path).toBe('/v1/echo');
+    expect(servers.a.hits[0]?.headers.authorization).toBe('Bearer personal-token');
+    expect(servers.b.hitsTo('/echo')[0]?.headers.authorization).toBeUndefined();
   });
 
   it('origins lists every origin that may receive the credential', async () => {
     const api = axios.create();
-    attach(api, apiKey({ key: 'legacy-key' }), { origins: [b.url] });
-    await api.get(`${a.url}/echo`);
-    await api.get(`${b.url}/echo`);
-    expect(a.hitsTo('/echo')[0]?.headers['x-api-key']).toBeUndefined();
-    expect(b.hitsTo('/echo')[0]?.headers['x-api-key']).toBe('legacy-key');
+    attach(api, apiKey({ key: 'legacy-key' }), { origins: [servers.b.url] });
+    await api.get(`${servers.a.url}/echo`);
+    await api.get(`${servers.b.url}/echo`);
+    expect(servers.a.hitsTo('/echo')[0]?.headers['x-api-key']).toBeUndefined();
+    expect(servers.b.hitsTo('/echo')[0]?.headers['x-api-key']).toBe('legacy-key');
   });
 
   it('an instance without baseURL needs origins', () => {
     expect(() => attach(axios.create(), bearer('t'))).toThrow(ConfigError);
     expect(() => attach(axios.create(), bearer('t'), { origins: [] })).toThrow(ConfigError);
     expect(() => attach(axios.create(), bearer('t'), { origins: ['not a url'] })).toThrow(ConfigError);
-    expect(() => attach(axios.create({ baseURL: a.url }), {} as never)).toThrow(ConfigError);
+    expect(() => attach(axios.create({ baseURL: servers.a.url }), {} as never)).toThrow(ConfigError);
   });
 
   it('a per-request baseURL cannot widen the allow-list', async () => {
-    const api = axios.create({ baseURL: a.url });
+    const api = axios.create({ baseURL: servers.a.url });
     attach(api, bearer('personal-token'));
-    await api.get('/echo', { baseURL: b.url });
-    expect(bearerOf(b.hitsTo('/echo')[0]?.headers ?? {})).toBe('');
+    await api.get('/echo', { baseURL: servers.b.url });
+    expect(bearerOf(servers.b.hitsTo('/echo')[0]?.headers ?? {})).toBe('');
   });
 });

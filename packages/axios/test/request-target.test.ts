@@ -1,10 +1,10 @@
 import { bearer } from '@auth/core';
 import axios, { AxiosError, type AxiosRequestConfig } from 'axios';
 import { inspect } from 'node:util';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { attach } from '../src/index.js';
 import { requestOriginResolver } from '../src/origin-allow-list.js';
-import { type ApiServer, startApiServer } from './api-server.js';
+import { useTwoApiServers } from './api-server.js';
 import { bearerOf } from './fixtures.js';
 
 /** Run `fn` as if in a browser page at `href` (relative URLs resolve against it). */
@@ -114,76 +114,58 @@ describe('where a request goes, decided without axios.getUri', () => {
 });
 
 describe('the credential follows the origin axios sends to', () => {
-  let a: ApiServer;
-  let b: ApiServer;
-  beforeEach(async () => {
-    a = await startApiServer();
-    b = await startApiServer();
-  });
-  afterEach(async () => {
-    await a.close();
-    await b.close();
-  });
+  const servers = useTwoApiServers();
 
   it('an absolute url to the allowed origin gets it; one to another origin does not', async () => {
-    const api = axios.create({ baseURL: `${a.url}/v1` });
+    const api = axios.create({ baseURL: `${servers.a.url}/v1` });
     attach(api, bearer('personal-token'));
-    await api.get(`${a.url}/echo`);
-    await api.get(`${b.url}/echo`);
-    expect(bearerOf(a.hitsTo('/echo')[0]?.headers ?? {})).toBe('personal-token');
-    expect(b.hitsTo('/echo')[0]?.headers.authorization).toBeUndefined();
+    await api.get(`${servers.a.url}/echo`);
+    await api.get(`${servers.b.url}/echo`);
+    expect(bearerOf(servers.a.hitsTo('/echo')[0]?.headers ?? {})).toBe('personal-token');
+    expect(servers.b.hitsTo('/echo')[0]?.headers.authorization).toBeUndefined();
   });
 
   it('allowAbsoluteUrls: false sends an absolute url to the baseURL origin, with the credential', async () => {
-    const api = axios.create({ baseURL: a.url, allowAbsoluteUrls: false });
+    const api = axios.create({ baseURL: servers.a.url, allowAbsoluteUrls: false });
     attach(api, bearer('personal-token'));
-    await api.get(`${b.url}/echo`, { validateStatus: () => true });
-    expect(b.hits).toHaveLength(0);
-    expect(bearerOf(a.hits[0]?.headers ?? {})).toBe('personal-token');
+    await api.get(`${servers.b.url}/echo`, { validateStatus: () => true });
+    expect(servers.b.hits).toHaveLength(0);
+    expect(bearerOf(servers.a.hits[0]?.headers ?? {})).toBe('personal-token');
   });
 
   it('a per-request baseURL elsewhere gets nothing; one on the same origin does', async () => {
-    const api = axios.create({ baseURL: a.url });
+    const api = axios.create({ baseURL: servers.a.url });
     attach(api, bearer('personal-token'));
-    await api.get('/echo', { baseURL: b.url });
-    await api.get('/echo', { baseURL: `${a.url}/` });
-    expect(b.hitsTo('/echo')[0]?.headers.authorization).toBeUndefined();
-    expect(bearerOf(a.hitsTo('/echo')[0]?.headers ?? {})).toBe('personal-token');
+    await api.get('/echo', { baseURL: servers.b.url });
+    await api.get('/echo', { baseURL: `${servers.a.url}/` });
+    expect(servers.b.hitsTo('/echo')[0]?.headers.authorization).toBeUndefined();
+    expect(bearerOf(servers.a.hitsTo('/echo')[0]?.headers ?? {})).toBe('personal-token');
   });
 
   it('a baseURL changed on the instance after attach does not widen the allow-list', async () => {
-    const api = axios.create({ baseURL: a.url });
+    const api = axios.create({ baseURL: servers.a.url });
     attach(api, bearer('personal-token'));
-    api.defaults.baseURL = b.url;
+    api.defaults.baseURL = servers.b.url;
     await api.get('/echo');
-    expect(b.hitsTo('/echo')[0]?.headers.authorization).toBeUndefined();
+    expect(servers.b.hitsTo('/echo')[0]?.headers.authorization).toBeUndefined();
   });
 
   it('a protocol-relative url never carries the credential', async () => {
-    const api = axios.create({ baseURL: a.url });
+    const api = axios.create({ baseURL: servers.a.url });
     attach(api, bearer('personal-token'));
-    const host = new URL(b.url).host;
+    const host = new URL(servers.b.url).host;
     const error = await api.get(`//${host}/echo`).catch((e: unknown) => e);
     // Node cannot resolve it; whatever axios does, the credential is not on it.
-    expect(b.hits.every((hit) => hit.headers.authorization === undefined)).toBe(true);
+    expect(servers.b.hits.every((hit) => hit.headers.authorization === undefined)).toBe(true);
     if (error instanceof AxiosError) expect(JSON.stringify(error.toJSON())).not.toContain('personal-token');
   });
 });
 
 describe('per-request bookkeeping stays out of sight', () => {
-  let a: ApiServer;
-  let b: ApiServer;
-  beforeEach(async () => {
-    a = await startApiServer();
-    b = await startApiServer();
-  });
-  afterEach(async () => {
-    await a.close();
-    await b.close();
-  });
+  const servers = useTwoApiServers();
 
   it('the record of the sent credential shows in no serialisation of the config', async () => {
-    const api = axios.create({ baseURL: a.url });
+    const api = axios.create({ baseURL: servers.a.url });
     attach(api, bearer('personal-token'));
     const error = await api.get('/always-401').catch((e: unknown) => e);
     expect(error).toBeInstanceOf(AxiosError);
@@ -194,7 +176,7 @@ describe('per-request bookkeeping stays out of sight', () => {
   });
 
   it('a surfaced config sent again with skipAuth is not renewed as if it carried the credential', async () => {
-    const api = axios.create({ baseURL: a.url });
+    const api = axios.create({ baseURL: servers.a.url });
     let renewals = 0;
     attach(api, {
       ...bearer('personal-token'),
@@ -209,16 +191,16 @@ describe('per-request bookkeeping stays out of sight', () => {
     const again = await api.request({ ...error.config, skipAuth: true }).catch((e: unknown) => e);
     expect((again as AxiosError).response?.status).toBe(401);
     expect(renewals).toBe(1);
-    expect(a.hitsTo('/always-401')).toHaveLength(2);
-    expect(a.hitsTo('/always-401')[1]?.headers.authorization).not.toContain('personal-token');
+    expect(servers.a.hitsTo('/always-401')).toHaveLength(2);
+    expect(servers.a.hitsTo('/always-401')[1]?.headers.authorization).not.toContain('personal-token');
   });
 
   it('a config sent again keeps one user beforeRedirect, not a stack of guards', async () => {
-    const api = axios.create({ baseURL: a.url });
+    const api = axios.create({ baseURL: servers.a.url });
     attach(api, bearer('personal-token'));
     let calls = 0;
     const first = await api.get('/redirect', {
-      params: { to: `${b.url}/echo` },
+      params: { to: `${servers.b.url}/echo` },
       beforeRedirect() {
         calls++;
       },
@@ -226,24 +208,24 @@ describe('per-request bookkeeping stays out of sight', () => {
     await api.request(first.config);
     await api.request(first.config);
     expect(calls).toBe(3);
-    expect(b.hitsTo('/echo')).toHaveLength(3);
-    expect(b.hitsTo('/echo').every((hit) => hit.headers.authorization === undefined)).toBe(true);
+    expect(servers.b.hitsTo('/echo')).toHaveLength(3);
+    expect(servers.b.hitsTo('/echo').every((hit) => hit.headers.authorization === undefined)).toBe(true);
   });
 
   it('requests of a static source share one redirect guard; a changed credential gets its own', async () => {
-    const api = axios.create({ baseURL: a.url });
+    const api = axios.create({ baseURL: servers.a.url });
     let token = 'first-token';
     attach(api, {
       ...bearer('unused'),
       credential: async () => ({ headers: { Authorization: `Bearer ${token}` }, query: {}, token, subject: undefined }),
     });
-    const fixed = axios.create({ baseURL: a.url });
+    const fixed = axios.create({ baseURL: servers.a.url });
     attach(fixed, bearer('personal-token'));
     const [one, two] = await Promise.all([fixed.get('/echo'), fixed.get('/echo')]);
     expect(one.config.beforeRedirect).toBe(two.config.beforeRedirect);
     await api.get('/redirect', { params: { to: '/echo' } });
     token = 'second-token';
     await api.get('/redirect', { params: { to: '/echo' } });
-    expect(a.hitsTo('/echo').slice(2).map((hit) => bearerOf(hit.headers))).toEqual(['first-token', 'second-token']);
+    expect(servers.a.hitsTo('/echo').slice(2).map((hit) => bearerOf(hit.headers))).toEqual(['first-token', 'second-token']);
   });
 });
