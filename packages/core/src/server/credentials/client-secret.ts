@@ -6,6 +6,7 @@
 import { safeEqual } from '../../crypto/hash.js';
 import { parseSecret } from '../../crypto/token-format.js';
 import type { ServerContext } from '../context.js';
+import type { CredentialRecord } from '../store.js';
 
 /**
  * Whether `secret` is a live client secret of `clientId`: well-formed with the client-secret prefix,
@@ -21,20 +22,26 @@ import type { ServerContext } from '../context.js';
  * ```
  */
 export async function authenticateClientSecret(ctx: ServerContext, clientId: string, secret: string): Promise<boolean> {
-  if (typeof clientId !== 'string' || clientId === '' || typeof secret !== 'string') return false;
-  if (parseSecret(secret)?.prefix !== ctx.prefix('clientSecret')) return false;
-  const hash = ctx.hash(secret);
-  const record = await ctx.store.findCredentialByHash(hash);
-  if (!record || !safeEqual(record.hash, hash)) return false;
-  const now = ctx.now();
-  if (
-    record.kind !== 'client_secret' ||
-    record.clientId !== clientId ||
-    record.revokedAt !== null ||
-    (record.expiresAt !== null && record.expiresAt <= now)
-  ) {
-    return false;
-  }
+  if (!(await liveClientSecret(ctx, clientId, secret))) return false;
   const client = await ctx.store.getClient(clientId);
   return client !== null && client.revokedAt === null;
+}
+
+/**
+ * The live `client_secret` record of `clientId` that `secret` matches, or null: well-formed with the
+ * client-secret prefix, stored, bound to this client, not revoked, not expired. Says nothing about the
+ * client itself (callers that already hold the client record check it themselves). Never throws for bad input.
+ */
+export async function liveClientSecret(ctx: ServerContext, clientId: string, secret: string): Promise<CredentialRecord | null> {
+  if (typeof clientId !== 'string' || clientId === '' || typeof secret !== 'string') return null;
+  if (parseSecret(secret)?.prefix !== ctx.prefix('clientSecret')) return null;
+  const hash = ctx.hash(secret);
+  const record = await ctx.store.findCredentialByHash(hash);
+  if (!record || !safeEqual(record.hash, hash)) return null;
+  const live =
+    record.kind === 'client_secret' &&
+    record.clientId === clientId &&
+    record.revokedAt === null &&
+    (record.expiresAt === null || record.expiresAt > ctx.now());
+  return live ? record : null;
 }

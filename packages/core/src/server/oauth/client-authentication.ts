@@ -4,10 +4,9 @@
  *
  * @module
  */
-import { safeEqual } from '../../crypto/hash.js';
-import { parseSecret } from '../../crypto/token-format.js';
 import { OAuthError } from '../../errors.js';
 import type { ServerContext } from '../context.js';
+import { liveClientSecret } from '../credentials/client-secret.js';
 import { createCredentialCache } from '../verify/credential-cache.js';
 import type { ClientAuthMethod, ClientRecord } from '../store.js';
 import type { Params } from './request-params.js';
@@ -110,19 +109,9 @@ export function createClientAuthenticator(ctx: ServerContext, settings: ClientCa
     const client = await ctx.store.getClient(clientId);
     if (!client || client.revokedAt !== null) return null;
     if (secret === undefined) return { client, secretExpiresAt: null };
-    if (client.type !== 'confidential' || parseSecret(secret)?.prefix !== ctx.prefix('clientSecret')) return null;
-    const hash = ctx.hash(secret);
-    const record = await ctx.store.findCredentialByHash(hash);
-    // The store is searched by keyed hash; the constant-time compare covers a store that matches loosely.
-    if (!record || !safeEqual(record.hash, hash)) return null;
-    if (
-      record.kind !== 'client_secret' ||
-      record.clientId !== client.clientId ||
-      record.revokedAt !== null ||
-      (record.expiresAt !== null && record.expiresAt <= ctx.now())
-    ) {
-      return null;
-    }
+    if (client.type !== 'confidential') return null;
+    const record = await liveClientSecret(ctx, client.clientId, secret);
+    if (!record) return null;
     return { client, secretExpiresAt: record.expiresAt };
   }
 
