@@ -79,6 +79,22 @@ const INSERT_CHUNK = 500;
  */
 const FIXED_INSERT_ROWS = 16;
 
+/** Postgres types of the `tokens` columns, for the casts a rotation's `INSERT ... SELECT $n` needs. */
+const TOKEN_COLUMN_TYPES = {
+  hash: 'text',
+  type: 'text',
+  family_id: 'text',
+  client_id: 'text',
+  user_id: 'text',
+  business_id: 'text',
+  scopes: 'text',
+  created_at: 'bigint',
+  expires_at: 'bigint',
+  revoked_at: 'bigint',
+  rotated_at: 'bigint',
+  successor: 'text',
+} as const satisfies Record<keyof TokenRow, 'text' | 'bigint'>;
+
 /**
  * The SQL {@link AuthStore} over a Kysely instance. {@link sqliteAuthStore} and {@link postgresAuthStore}
  * build the Kysely instance for you; use this when you already have one.
@@ -243,6 +259,59 @@ export function buildSqlAuthStore<DB>(config: SqlAuthStoreConfig<DB>, hooks: Sql
     if (parent) await insertTokens(trx, input.successorRecords);
     return parent;
   }
+  /**
+   * Postgres: the whole rotation as one statement, so one round trip instead of four (BEGIN, UPDATE,
+   * INSERT, COMMIT). The conditional UPDATE is a data-modifying CTE; the successor rows are selected
+   * `FROM` its output, so they are inserted only when the UPDATE won (zero rows otherwise), and a failed
+   * insert undoes the UPDATE with the statement. Under READ COMMITTED a concurrent rotation of the same
+   * row waits for the winner's lock, re-checks `rotated_at IS NULL` and updates nothing.
+   * One compiled query per successor count (a rotation saves one to a few rows).
+   */
+  const rotateStatements = new Map<number, FixedQuery<{ input: RotateRefreshInput; rows: readonly TokenRow[] }, TokenRow>>();
+  const rotateStatement = (count: number) => {
+    let query = rotateStatements.get(count);
+    if (query === undefined) {
+      query = new FixedQuery((param) => {
+        const withParent = db.with('rotated_parent', (qb) =>
+          qb
+            .updateTable('tokens')
+            .set({ rotated_at: param((a) => a.input.now), successor: param((a) => a.input.successor) })
+            .where('hash', '=', param((a) => a.input.hash))
+            .where('type', '=', 'refresh_token')
+            .where('rotated_at', 'is', null)
+            .where('revoked_at', 'is', null)
+            .where('expires_at', '>', param((a) => a.input.now))
+            .returning(COLUMNS.tokens),
+        );
+        return withParent
+          .with('successor_rows', (qb) => {
+            const successorRow = (row: number) =>
+              qb
+                .selectFrom('rotated_parent')
+                .select((eb) =>
+                  COLUMNS.tokens.map((column) =>
+                    eb.cast(eb.val(param((a) => a.rows[row]![column])), TOKEN_COLUMN_TYPES[column]).as(column),
+                  ),
+                );
+            let successors = successorRow(0);
+            for (let row = 1; row < count; row++) successors = successors.unionAll(successorRow(row));
+            return qb.insertInto('tokens').columns(COLUMNS.tokens).expression(successors);
+          })
+          .selectFrom('rotated_parent')
+          .select(COLUMNS.tokens);
+      });
+      rotateStatements.set(count, query);
+    }
+    return query;
+  };
+  async function rotateInOneStatement(input: RotateRefreshInput): Promise<TokenRow | undefined> {
+    const count = input.successorRecords.length;
+    if (count === 0) return (await rotateParent.execute(db, input)).rows[0];
+    if (count > FIXED_INSERT_ROWS) return rotationTransaction().execute((trx) => rotateIn(trx, input));
+    const [parent] = (await rotateStatement(count).execute(db, { input, rows: input.successorRecords.map(fromToken) })).rows;
+    return parent;
+  }
+
   // Rotations batch the same way on SQLite: run one after another in one transaction, each UPDATE still
   // decides its own winner under the write lock, and a loser's follow-up read comes after the commit.
   const rotations =
@@ -401,9 +470,7 @@ export function buildSqlAuthStore<DB>(config: SqlAuthStoreConfig<DB>, hooks: Sql
     rotateRefreshToken: (input: RotateRefreshInput) =>
       run('rotateRefreshToken', async (): Promise<RotateRefreshResult> => {
         const { hash, now, graceMs } = input;
-        const won = rotations
-          ? await rotations.write(input)
-          : await rotationTransaction().execute((trx) => rotateIn(trx, input));
+        const won = rotations ? await rotations.write(input) : await rotateInOneStatement(input);
         if (won) return { status: 'rotated', token: toToken(won) };
 
         // Lost or not rotatable. A fresh statement sees the winner's commit, successor included.

@@ -1,7 +1,8 @@
 import { describeAuthStoreContract, storeRecords } from '@auth/testkit';
+import { Kysely, PostgresDialect } from 'kysely';
 import pg from 'pg';
 import { afterAll, afterEach, describe, expect, it } from 'vitest';
-import { postgresAuthStore, type SqlAuthStore } from '../src/index.js';
+import { postgresAuthStore, type SqlAuthStore, sqlAuthStore } from '../src/index.js';
 import { connectAdmin, createSchema, dropSchema, urlForSchema } from './postgres-fixture.js';
 
 // Connected once; a failure is kept too, so without Postgres every test fails at once with its message
@@ -70,6 +71,60 @@ describe('postgresAuthStore specifics', () => {
       for (const record of batch) await expect(store.findToken(record.hash)).resolves.toEqual(i === 3 ? existing : record);
     }
   });
+  it('rotates in one statement (one round trip), with the successor rows saved only when the rotation wins', async () => {
+    const schema = await freshSchema();
+    const queries: string[] = [];
+    const pool = new pg.Pool({ connectionString: urlForSchema(schema), max: 2 });
+    const db = new Kysely<unknown>({
+      dialect: new PostgresDialect({ pool }),
+      log: (event) => {
+        if (event.level === 'query') queries.push(event.query.sql);
+      },
+    });
+    const store = track(sqlAuthStore({ db, dialect: 'postgres' }));
+    cleanups.push(() => db.destroy());
+    const records = storeRecords(() => Date.now());
+    const parent = records.token();
+    await store.saveTokens([parent]);
+    const access = records.token({ type: 'access_token', familyId: parent.familyId });
+    const refresh = records.token({ familyId: parent.familyId });
+    const input = { hash: parent.hash, now: Date.now(), graceMs: 300_000, successor: 'sealed', successorRecords: [access, refresh] };
+
+    queries.length = 0;
+    await expect(store.rotateRefreshToken(input)).resolves.toMatchObject({ status: 'rotated' });
+    expect(queries).toHaveLength(1);
+    expect(await store.findToken(access.hash)).toEqual(access);
+    expect(await store.findToken(refresh.hash)).toEqual(refresh);
+
+    // The loser's statement inserts nothing; it then reads the winner's successor.
+    const other = records.token({ familyId: parent.familyId });
+    await expect(store.rotateRefreshToken({ ...input, successor: 'other', successorRecords: [other] })).resolves.toEqual({
+      status: 'replayed',
+      token: expect.objectContaining({ hash: parent.hash, successor: 'sealed' }),
+      successor: 'sealed',
+    });
+    expect(await store.findToken(other.hash)).toBeNull();
+  });
+
+  it('undoes a rotation whose successor rows cannot be saved, and lets it be retried', async () => {
+    const schema = await freshSchema();
+    const store = track(postgresAuthStore({ connectionString: urlForSchema(schema), max: 2 }));
+    const records = storeRecords(() => Date.now());
+    const parent = records.token();
+    const existing = records.token();
+    await store.saveTokens([parent, existing]);
+    const input = { hash: parent.hash, now: Date.now(), graceMs: 300_000, successor: 'sealed' };
+    const clash = { ...input, successorRecords: [records.token({ type: 'access_token' }), { ...records.token(), hash: existing.hash }] };
+    await expect(store.rotateRefreshToken(clash)).rejects.toMatchObject({ name: 'StoreError' });
+    expect(await store.findToken(parent.hash)).toEqual(parent);
+    expect(await store.findToken(clash.successorRecords[0]!.hash)).toBeNull();
+    expect(await store.findToken(existing.hash)).toEqual(existing);
+
+    const good = records.token({ familyId: parent.familyId });
+    await expect(store.rotateRefreshToken({ ...input, successorRecords: [good] })).resolves.toMatchObject({ status: 'rotated' });
+    expect(await store.findToken(good.hash)).toEqual(good);
+  });
+
   it('lets several stores migrate one schema at the same time; each version is applied once', async () => {
     const schema = await freshSchema();
     const stores = Array.from({ length: 4 }, () =>
