@@ -1,8 +1,8 @@
-import { mkdtemp, rm } from 'node:fs/promises';
+import { mkdtemp, rm, stat } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { AuthorizationCodeRecord, ClientRecord, CredentialRecord, TokenRecord } from '@auth/core';
-import { describeAuthStoreContract } from '@auth/testkit';
+import { describeAuthStoreContract, storeRecords } from '@auth/testkit';
 import Database from 'better-sqlite3';
 import { CamelCasePlugin, Kysely, SqliteDialect, sql } from 'kysely';
 import { afterEach, describe, expect, it } from 'vitest';
@@ -217,6 +217,34 @@ describe('sqliteAuthStore specifics', () => {
       expect.objectContaining({ code: 'ERR_CONFIG' }),
     );
     expect(() => sqliteAuthStore({ filename: '' })).toThrow(expect.objectContaining({ code: 'ERR_CONFIG' }));
+  });
+
+  it('checkpoints the WAL after walAutocheckpointPages pages, and never when it is 0', async () => {
+    const records = storeRecords(() => 1_700_000_000_000);
+    const walPages = async (walAutocheckpointPages?: number) => {
+      const filename = await dbFile();
+      const store = track(sqliteAuthStore({ filename, ...(walAutocheckpointPages === undefined ? {} : { walAutocheckpointPages }) }));
+      // 40 commits of 50 rows: far more than 50 pages of WAL in all.
+      for (let i = 0; i < 40; i++) await store.saveTokens(Array.from({ length: 50 }, () => records.token()));
+      return Math.floor((await stat(`${filename}-wal`)).size / 4096);
+    };
+    const never = await walPages(0);
+    const often = await walPages(50);
+    // Checkpointed every 50 pages, the WAL is reset and reused, so it never grows far past 50 pages.
+    expect(often).toBeLessThan(200);
+    expect(never).toBeGreaterThan(often * 3);
+    // The default (10000) is a limit this workload never reaches: the WAL grows as with none (page counts
+    // vary with the random keys). SQLite's own default (1000) would have checkpointed.
+    expect(await walPages()).toBeGreaterThan(1000);
+  });
+
+  it('refuses a walAutocheckpointPages or busyTimeoutMs that is not a non-negative integer', () => {
+    for (const bad of [-1, 1.5, Number.NaN]) {
+      expect(() => sqliteAuthStore({ filename: ':memory:', walAutocheckpointPages: bad })).toThrow(
+        expect.objectContaining({ code: 'ERR_CONFIG', message: expect.stringContaining('walAutocheckpointPages') }),
+      );
+      expect(() => sqliteAuthStore({ filename: ':memory:', busyTimeoutMs: bad })).toThrow(expect.objectContaining({ code: 'ERR_CONFIG' }));
+    }
   });
 
   it('wraps driver errors in StoreError without SQL or key values in the message', async () => {
