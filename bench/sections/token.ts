@@ -67,39 +67,40 @@ function contenders(name: string, storeName: string, s: Started<ServerInfo>, con
       server: name,
       store: storeName,
       grant: 'refresh_token',
-      run(duration) {
-        // autocannon's per-request context does not survive to the connection's next request, so families
-        // are lent from a pool: a request takes a free family, its response hands the family (with the
-        // refresh token just issued) back. No family is ever used by two requests at once.
-        const free = latest.map((_, i) => i);
-        return sample(base, {
-          url: base + s.info.path,
-          duration,
-          connections,
-          requests: [
-            {
-              method: 'POST',
-              path: s.info.path,
-              headers,
-              setupRequest(req: Record<string, unknown>, ctx: { i?: number }) {
-                ctx.i = free.shift();
-                if (ctx.i === undefined) throw new Error('no free token family');
-                req.body = `grant_type=refresh_token&refresh_token=${latest[ctx.i]}`;
-                return req;
-              },
-              onResponse(status: number, body: string, ctx: { i?: number }) {
-                if (ctx.i === undefined) return;
-                if (status === 200) latest[ctx.i] = (JSON.parse(body) as { refresh_token: string }).refresh_token;
-                free.push(ctx.i);
-                ctx.i = undefined;
-              },
-            },
-          ],
-        });
-      },
+      run: (duration) =>
+        sample(base, { url: base + s.info.path, duration, connections, requests: rotatingRequests(s.info.path, headers, latest) }),
     });
   }
   return list;
+}
+
+/**
+ * An autocannon request chain that redeems refresh tokens, each family by one request at a time. autocannon's
+ * per-request context does not survive to the connection's next request, so families are lent from a pool:
+ * a request takes a free family, its response hands the family (with the refresh token just issued) back.
+ * `latest` (one current refresh token per family) is updated in place.
+ */
+export function rotatingRequests(path: string, headers: Record<string, string>, latest: string[]): Record<string, unknown>[] {
+  const free = latest.map((_, i) => i);
+  return [
+    {
+      method: 'POST',
+      path,
+      headers,
+      setupRequest(req: Record<string, unknown>, ctx: { i?: number }) {
+        ctx.i = free.shift();
+        if (ctx.i === undefined) throw new Error('no free token family');
+        req.body = `grant_type=refresh_token&refresh_token=${latest[ctx.i]}`;
+        return req;
+      },
+      onResponse(status: number, body: string, ctx: { i?: number }) {
+        if (ctx.i === undefined) return;
+        if (status === 200) latest[ctx.i] = (JSON.parse(body) as { refresh_token: string }).refresh_token;
+        free.push(ctx.i);
+        ctx.i = undefined;
+      },
+    },
+  ];
 }
 
 export async function benchToken(mode: Mode, log: (s: string) => void): Promise<{ rows: TokenRow[]; notes: string[] }> {
@@ -115,7 +116,15 @@ export async function benchToken(mode: Mode, log: (s: string) => void): Promise<
     started.push(oidc);
     const sqlite = await startChild<ServerInfo>('servers/token-ours.ts', ['sqlite']);
     started.push(sqlite);
-    const all: Contender[] = [...contenders('oidc-provider', 'memory adapter', oidc, connections), ...contenders('@auth/core', 'SQLite file', sqlite, connections)];
+    // The same server on plain node:http (the core docs' serveBackChannel example): oidc-provider runs on
+    // node:http too, so this row compares the two authorization servers without Fastify's share.
+    const sqliteNode = await startChild<ServerInfo>('servers/token-ours.ts', ['sqlite', '--http=node']);
+    started.push(sqliteNode);
+    const all: Contender[] = [
+      ...contenders('oidc-provider', 'memory adapter', oidc, connections),
+      ...contenders('@auth/core', 'SQLite file', sqlite, connections),
+      ...contenders('@auth/core on node:http', 'SQLite file', sqliteNode, connections),
+    ];
     try {
       admin = new pg.Pool({ connectionString: PG_ADMIN, max: 1, connectionTimeoutMillis: 3000 });
       schema = `auth_bench_${randomBytes(6).toString('hex')}`;

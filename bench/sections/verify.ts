@@ -11,6 +11,13 @@
  * - the server's CPU time per request (user + system, from the server's own `process.cpuUsage()`),
  *   which other processes on the machine barely disturb. For a single-threaded server run to saturation,
  *   throughput = 1 / CPU per request, so `1 - cpu(open) / cpu(route)` is the throughput loss at saturation.
+ *
+ * Credentials make a request bigger, and the framework parses every header whether or not a route reads
+ * it: three API-key headers or a sealed cookie cost Node's parser about as much on an unprotected route as
+ * some schemes cost to verify. So every sample with credentials is also compared with the *same request*
+ * (same headers) sent to the unprotected route, measured right before it: `1 - cpu(same request, open) /
+ * cpu(route)` is what protecting the route costs, and `cpu(route) - cpu(same request, open)` is the
+ * verification's own CPU per request.
  */
 import { startChild } from '../lib/child.js';
 import type { Credentials } from '../lib/fixture.js';
@@ -35,6 +42,14 @@ export interface VerifyRow {
   loss: number;
   /** Median over rounds of `1 - cpu(open)/cpu(route)`: throughput loss at saturation. */
   cpuLoss: number;
+  /**
+   * Median over rounds of `1 - cpu(open, same headers)/cpu(route)`: the loss against the same request sent
+   * unprotected. Equal to `cpuLoss` for a variant without headers; absent for the baseline.
+   */
+  sameRequestCpuLoss?: number;
+  /** Median over rounds of `cpu(route) - cpu(open, same headers)`, microseconds: the verification's own CPU. */
+  verifyCpuPerReq?: number;
+  sameRequestCpuLossPerRound?: number[];
   lossPerRound: number[];
   cpuLossPerRound: number[];
   non2xx: number;
@@ -58,21 +73,34 @@ export async function benchVerify(mode: Mode, log: (s: string) => void): Promise
         { name: `peer: ${peer}`, path: '/peer', headers: c.peer },
         // The framework's own price for one more layer, with no authentication in it.
         { name: framework === 'express' ? 'no-op middleware' : 'no-op async onRequest hook', path: '/noop', headers: {} },
+        // Fastify: ours and the peer's hooks live in a plugin scope (encapsulation); the same no-op there.
+        ...(framework === 'fastify' ? [{ name: 'no-op async hook in a plugin scope', path: '/noop-scoped', headers: {} }] : []),
       ];
       const run = (v: Variant) => sample(base, { url: base + v.path, headers: v.headers, duration: mode.duration });
       for (const v of [open, ...variants]) await load({ url: base + v.path, headers: v.headers, duration: mode.warmup });
       const opens: Sample[] = [];
-      const pairs = new Map<string, { s: Sample; rpsLoss: number; cpuLoss: number }[]>(variants.map((v) => [v.name, []]));
+      const pairs = new Map<string, { s: Sample; rpsLoss: number; cpuLoss: number; sameLoss: number; verifyCpu: number }[]>(
+        variants.map((v) => [v.name, []]),
+      );
       for (let r = 0; r < mode.rounds; r++) {
         let before = await run(open);
         opens.push(before);
         for (const v of rotate(variants, r)) {
+          // The same request, unprotected, right before the route (without headers, the open samples are it).
+          const same = Object.keys(v.headers).length > 0 ? await run({ ...v, path: open.path }) : undefined;
           const s = await run(v);
           const after = await run(open);
           opens.push(after);
           const rpsBase = (before.rps + after.rps) / 2;
           const cpuBase = (before.cpuPerReq + after.cpuPerReq) / 2;
-          pairs.get(v.name)!.push({ s, rpsLoss: loss(s.rps, rpsBase), cpuLoss: 1 - cpuBase / s.cpuPerReq });
+          const sameCpu = same?.cpuPerReq ?? cpuBase;
+          pairs.get(v.name)!.push({
+            s,
+            rpsLoss: loss(s.rps, rpsBase),
+            cpuLoss: 1 - cpuBase / s.cpuPerReq,
+            sameLoss: 1 - sameCpu / s.cpuPerReq,
+            verifyCpu: s.cpuPerReq - sameCpu,
+          });
           before = after;
         }
         log(`  verify ${framework} round ${r + 1}/${mode.rounds}`);
@@ -99,6 +127,9 @@ export async function benchVerify(mode: Mode, log: (s: string) => void): Promise
           cpuLoss: median(p.map((x) => x.cpuLoss)),
           lossPerRound: p.map((x) => x.rpsLoss),
           cpuLossPerRound: p.map((x) => x.cpuLoss),
+          sameRequestCpuLoss: median(p.map((x) => x.sameLoss)),
+          verifyCpuPerReq: median(p.map((x) => x.verifyCpu)),
+          sameRequestCpuLossPerRound: p.map((x) => x.sameLoss),
           non2xx: p.reduce((a, x) => a + x.s.non2xx + x.s.errors, 0),
         });
       }

@@ -24,6 +24,11 @@ await app.register(async (scope) => {
   await scope.register(fastifyAuth, { auth: fx.jwtAuth });
   scope.get('/ours-jwt', handler);
 });
+// The same no-op hook inside a plugin scope, where ours and the peer's hooks run: what the scope adds.
+await app.register(async (scope) => {
+  scope.addHook('onRequest', async () => {});
+  scope.get('/noop-scoped', handler);
+});
 await app.register(async (scope) => {
   await scope.register(bearerAuth, { keys: new Set([fx.peerToken]) });
   scope.get('/peer', handler);
