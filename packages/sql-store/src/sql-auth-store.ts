@@ -230,28 +230,18 @@ export function buildSqlAuthStore<DB>(config: SqlAuthStoreConfig<DB>, hooks: Sql
   /** Save one request's tokens on their own: a single INSERT is atomic; more rows than one holds, a transaction. */
   const saveOne = (records: readonly TokenRecord[]) =>
     records.length <= INSERT_CHUNK ? insertTokens(db, records) : db.transaction().execute((trx) => insertTokens(trx, records));
-  // Concurrent requests' token inserts commit together. SQLite has one writer and pays per commit: one
-  // transaction, batches in turn. Postgres pays per statement and round trip: one multi-row INSERT
-  // (atomic on its own), batches in parallel on the pool.
-  const tokenWrites =
-    dialect === 'sqlite'
-      ? createGroupCommit<readonly TokenRecord[]>(
-          (batches) =>
-            db.transaction().execute(async (trx) => {
-              for (const records of batches) await insertTokens(trx, records);
-              return batches.map(() => undefined);
-            }),
-          saveOne,
-        )
-      : createGroupCommit<readonly TokenRecord[]>(
-          async (batches) => {
-            const rows = batches.flat();
-            await (rows.length <= INSERT_CHUNK ? insertTokens(db, rows) : db.transaction().execute((trx) => insertTokens(trx, rows)));
-            return batches.map(() => undefined);
-          },
-          saveOne,
-          { parallel: true },
-        );
+  // Concurrent requests' token inserts commit together, as one multi-row INSERT (atomic on its own, so no
+  // BEGIN/COMMIT statements): SQLite pays per commit and per statement, Postgres per statement and round
+  // trip. SQLite has one writer, so its batches go in turn (a batch waiting collects more rows); Postgres
+  // batches go in parallel on the pool. A batch with a bad row fails whole and is retried request by request.
+  const tokenWrites = createGroupCommit<readonly TokenRecord[]>(
+    async (batches) => {
+      await saveOne(batches.flat());
+      return batches.map(() => undefined);
+    },
+    saveOne,
+    { parallel: dialect === 'postgres' },
+  );
 
   /** The conditional UPDATE that makes a rotation win, then its successor rows; the parent row or none. */
   async function rotateIn(trx: Kysely<AuthDatabase>, input: RotateRefreshInput): Promise<TokenRow | undefined> {
@@ -312,15 +302,23 @@ export function buildSqlAuthStore<DB>(config: SqlAuthStoreConfig<DB>, hooks: Sql
     return parent;
   }
 
-  // Rotations batch the same way on SQLite: run one after another in one transaction, each UPDATE still
-  // decides its own winner under the write lock, and a loser's follow-up read comes after the commit.
+  // Rotations batch the same way on SQLite, in one transaction: the UPDATEs run one after another, each
+  // still deciding its own winner under the write lock (a second redemption of one token in the batch
+  // sees the first's update), then the winners' successor rows go in as one multi-row INSERT. A loser's
+  // follow-up read comes after the commit; a failed batch is rolled back and retried rotation by rotation.
   const rotations =
     dialect === 'sqlite'
       ? createGroupCommit<RotateRefreshInput, TokenRow | undefined>(
           (inputs) =>
             db.transaction().execute(async (trx) => {
               const won: (TokenRow | undefined)[] = [];
-              for (const input of inputs) won.push(await rotateIn(trx, input));
+              const successors: TokenRecord[] = [];
+              for (const input of inputs) {
+                const [parent] = (await rotateParent.execute(trx, input)).rows;
+                won.push(parent);
+                if (parent) successors.push(...input.successorRecords);
+              }
+              await insertTokens(trx, successors);
               return won;
             }),
           (input) => db.transaction().execute((trx) => rotateIn(trx, input)),

@@ -3,9 +3,10 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { storeRecords } from '@auth/testkit';
 import Database from 'better-sqlite3';
+import { Kysely, SqliteDialect } from 'kysely';
 import { afterEach, describe, expect, it } from 'vitest';
 import { createGroupCommit } from '../src/group-commit.js';
-import { sqliteAuthStore } from '../src/index.js';
+import { sqlAuthStore, sqliteAuthStore } from '../src/index.js';
 
 const T0 = 1_700_000_000_000;
 const records = storeRecords(() => T0);
@@ -162,6 +163,39 @@ describe('SQLite store: token inserts of concurrent requests commit together', (
     const retry = { ...inputs[5]!, successorRecords: [records.token({ familyId: parents[5]!.familyId })] };
     await expect(store.rotateRefreshToken(retry)).resolves.toMatchObject({ status: 'rotated' });
     await store.close();
+  });
+
+  it('sends a burst as one INSERT, and a burst of rotations as their UPDATEs plus one INSERT in one transaction', async () => {
+    const queries: string[] = [];
+    const raw = new Database(':memory:');
+    const db = new Kysely<unknown>({
+      dialect: new SqliteDialect({ database: raw }),
+      log: (event) => {
+        if (event.level === 'query') queries.push(event.query.sql.split(' ', 1)[0]!.toLowerCase());
+      },
+    });
+    const store = sqlAuthStore({ db, dialect: 'sqlite' });
+    try {
+      await store.migrate();
+      const parents = Array.from({ length: 6 }, () => records.token());
+      queries.length = 0;
+      await Promise.all(parents.map((parent) => store.saveTokens([parent])));
+      expect(queries).toEqual(['insert']);
+
+      queries.length = 0;
+      const successors = parents.map((parent) => [records.token({ type: 'access_token', familyId: parent.familyId }), records.token({ familyId: parent.familyId })]);
+      const results = await Promise.all(
+        parents.map((parent, i) =>
+          store.rotateRefreshToken({ hash: parent.hash, now: T0 + 1, graceMs: 300_000, successor: `sealed-${i}`, successorRecords: successors[i]! }),
+        ),
+      );
+      expect(results.map((r) => r.status)).toEqual(parents.map(() => 'rotated'));
+      expect(queries).toEqual(['begin', ...parents.map(() => 'update'), 'insert', 'commit']);
+      for (const record of successors.flat()) expect(await store.findToken(record.hash)).toEqual(record);
+    } finally {
+      await store.close();
+      await db.destroy();
+    }
   });
 
   it('commits writes still queued when the store closes', async () => {
