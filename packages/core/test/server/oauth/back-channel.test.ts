@@ -154,6 +154,38 @@ describe('serveBackChannel: request parts', () => {
     expect(json(consumed).error_description).toBe('The request body was already consumed');
   });
 
+  it('reads a Node stream by its events: text chunks, an async iterable that is no stream, and a body that breaks off', async () => {
+    const s = await setup();
+    const form = 'grant_type=client_credentials&scope=read';
+    const text = Readable.from([form.slice(0, 5), form.slice(5)], { objectMode: false });
+    text.setEncoding('utf8');
+    const iterable = (async function* () {
+      yield Buffer.from(form);
+    })();
+    for (const body of [text, iterable] as BackChannelRequest['body'][]) {
+      const res = await s.post(body);
+      expect(res?.status).toBe(200);
+    }
+    // An error mid-body, and a close before the end (the client went away): a 400, neither a 500 nor a hang.
+    const failing = new Readable({ read() {} });
+    failing.push(Buffer.from('grant_type='));
+    setImmediate(() => failing.destroy(new Error('socket hang up')));
+    const closing = new Readable({ read() {} });
+    closing.push(Buffer.from('grant_type='));
+    setImmediate(() => closing.destroy());
+    for (const body of [failing, closing]) {
+      const res = await s.post(body);
+      expect(res?.status).toBe(400);
+      expect(json(res)).toEqual({ error: 'invalid_request', error_description: 'The request body could not be read' });
+    }
+    // Already read to its end by someone else: an empty form, so the missing grant_type is what is reported.
+    const ended = Readable.from([Buffer.from(form)]);
+    for await (const _ of ended) {
+      // drain
+    }
+    expect(json(await s.post(ended)).error).toBe('invalid_request');
+  });
+
   it('never lets a failing store become more than a bare 500 server_error', async () => {
     const s = await setup({ clientCache: false });
     s.inner.getClient = async () => {
