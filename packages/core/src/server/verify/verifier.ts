@@ -202,31 +202,35 @@ export function createVerifier(ctx: ServerContext, methods: VerifierMethods | un
   // the TTL and LRU eviction drop it with the cached record, and the index stays as bounded as the caches.
   const byAuthorization = new Map<string, Remembered>();
   const byApiKey = new Map<string, Remembered>();
-  const spellings = new Map<string, Remembered[]>();
+  // Almost every hash has one spelling: that one is held directly, an array only from the second on (an
+  // array grown by push reserves 17 slots, about 150 bytes per cached credential).
+  const spellings = new Map<string, Remembered | Remembered[]>();
   const mapOf = (via: Remembered['via']) => (via === 'authorization' ? byAuthorization : byApiKey);
   // Long values (JWTs run to hundreds of characters) are keyed by their tail, where the signature or
   // checksum is: V8 hashes a fresh header string in full on every lookup. A hit still needs `raw` to be
   // equal to the whole value; two values sharing a tail only take each other's slot.
   const keyOf = (raw: string) => (raw.length > VALUE_KEY_TAIL * 2 ? raw.slice(-VALUE_KEY_TAIL) : raw);
-  const forget = (hash: string) => {
-    const list = spellings.get(hash);
-    if (!list) return;
-    spellings.delete(hash);
-    for (const r of list) {
-      const map = mapOf(r.via);
-      const key = keyOf(r.raw);
-      if (map.get(key) === r) map.delete(key);
-    }
-  };
-  const unlink = (r: Remembered) => {
+  const drop = (r: Remembered) => {
     const map = mapOf(r.via);
     const key = keyOf(r.raw);
     if (map.get(key) === r) map.delete(key);
-    const list = spellings.get(r.hash);
-    if (!list) return;
-    const i = list.indexOf(r);
-    if (i !== -1) list.splice(i, 1);
-    if (list.length === 0) spellings.delete(r.hash);
+  };
+  const forget = (hash: string) => {
+    const known = spellings.get(hash);
+    if (!known) return;
+    spellings.delete(hash);
+    if (Array.isArray(known)) for (const r of known) drop(r);
+    else drop(known);
+  };
+  const unlink = (r: Remembered) => {
+    drop(r);
+    const known = spellings.get(r.hash);
+    if (known === r) spellings.delete(r.hash);
+    else if (Array.isArray(known)) {
+      const i = known.indexOf(r);
+      if (i !== -1) known.splice(i, 1);
+      if (known.length === 1) spellings.set(r.hash, known[0]!);
+    }
   };
 
   const cache = createCredentialCache(cfg.cache.maxEntries, cfg.cache.ttlMs, (hash) => forget(hash));
@@ -241,13 +245,27 @@ export function createVerifier(ctx: ServerContext, methods: VerifierMethods | un
   });
   // OAuth access tokens: principals cached by token hash, with a family index so that revoking a
   // refresh token (which revokes its family) drops every access token of the family at once.
-  const families = new Map<string, Set<string>>();
+  // A family usually has one cached access token (client_credentials: one per family): its hash is held
+  // directly, a Set only from the second on.
+  const families = new Map<string, string | Set<string>>();
+  const addToFamily = (familyId: string, hash: string) => {
+    const known = families.get(familyId);
+    if (known === undefined) families.set(familyId, hash);
+    else if (typeof known === 'string') {
+      if (known !== hash) families.set(familyId, new Set([known, hash]));
+    } else known.add(hash);
+  };
+  const removeFromFamily = (familyId: string, hash: string) => {
+    const known = families.get(familyId);
+    if (known === hash) families.delete(familyId);
+    else if (typeof known === 'object') {
+      known.delete(hash);
+      if (known.size === 0) families.delete(familyId);
+    }
+  };
   const tokenCache = createCredentialCache<Principal>(cfg.cache.maxEntries, cfg.cache.ttlMs, (hash, principal) => {
     forget(hash);
-    const keys = principal.credentialId === null ? undefined : families.get(principal.credentialId);
-    if (!keys) return;
-    keys.delete(hash);
-    if (keys.size === 0) families.delete(principal.credentialId!);
+    if (principal.credentialId !== null) removeFromFamily(principal.credentialId, hash);
   });
   const tokenInflight = new Map<string, Promise<Principal | null>>();
   // Opened session cookies by exact cookie value; `sessions.inspect` bounds each entry by the session's
@@ -275,8 +293,9 @@ export function createVerifier(ctx: ServerContext, methods: VerifierMethods | un
       tokenInflight.delete(event.hash);
       forget(event.hash);
     } else if (event.type === 'family') {
-      const keys = families.get(event.familyId);
-      if (keys) for (const hash of [...keys]) tokenCache.delete(hash);
+      const known = families.get(event.familyId);
+      if (typeof known === 'string') tokenCache.delete(known);
+      else if (known) for (const hash of [...known]) tokenCache.delete(hash);
       // A lookup in flight cannot be matched to its family before it resolves; new callers must not join it.
       tokenInflight.clear();
     }
@@ -391,9 +410,8 @@ export function createVerifier(ctx: ServerContext, methods: VerifierMethods | un
       }
       unlink(previous);
     }
-    let list = spellings.get(hash);
-    if (!list) spellings.set(hash, (list = []));
-    if (list.length >= MAX_SPELLINGS) return;
+    const known = spellings.get(hash);
+    if (Array.isArray(known) && known.length >= MAX_SPELLINGS) return;
     const entry: Remembered = {
       via,
       raw: presented.raw,
@@ -404,7 +422,9 @@ export function createVerifier(ctx: ServerContext, methods: VerifierMethods | un
       businessId: presented.type === 'api_key' ? presented.businessId : undefined,
       userId: presented.type === 'api_key' ? presented.userId : undefined,
     };
-    list.push(entry);
+    if (known === undefined) spellings.set(hash, entry);
+    else if (Array.isArray(known)) known.push(entry);
+    else spellings.set(hash, [known, entry]);
     map.set(key, entry);
   }
 
@@ -430,9 +450,7 @@ export function createVerifier(ctx: ServerContext, methods: VerifierMethods | un
             // Without a family id the entry could not be dropped by a family revocation: not cached.
             if (familyId !== null) {
               tokenCache.set(hash, { ...principal, scopes: principal.scopes.slice() }, ctx.now());
-              let keys = families.get(familyId);
-              if (!keys) families.set(familyId, (keys = new Set()));
-              keys.add(hash);
+              addToFamily(familyId, hash);
             }
           }
           return principal;

@@ -66,6 +66,17 @@ describe('warm path: what it skips', () => {
 });
 
 describe('warm path: revocation and invalidation', () => {
+  it('keeps a second spelling warm beside the first, and a revocation drops both', async () => {
+    const s = await warmPat();
+    const other = headers({ authorization: `bearer  ${s.pat.secret}` });
+    await s.verifier.verify(other); // full path once: hashed
+    await s.verifier.verify(other);
+    await s.verifier.verify(s.bearer);
+    expect(s.hash).toHaveBeenCalledTimes(1);
+    await s.managers.personalTokens.revoke(s.pat.credential.id);
+    for (const h of [s.bearer, other]) expect((await rendered(s.verifier.verify(h))).status).toBe(401);
+  });
+
   it('refuses a PAT on the very next request after it is revoked through the manager', async () => {
     const s = await warmPat();
     await s.verifier.verify(s.bearer);
