@@ -5,7 +5,7 @@
 import { createAdapterFixture } from '@auth/testkit';
 import type express5 from 'express';
 import request from 'supertest';
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import {
   authenticate,
   authErrorHandler,
@@ -21,6 +21,36 @@ import { EXPRESS_VARIANTS } from './express-variants.js';
 
 for (const variant of EXPRESS_VARIANTS) {
   describe(`authenticate on ${variant.name}`, () => {
+    it('settles a warm request in the same turn; revocation and missing scopes still refuse it', async () => {
+      const auth = createAuthServer({
+        issuer: 'http://127.0.0.1',
+        store: memoryAuthStore(),
+        secrets: ['express-warm-test-secret-0123456789-abcdef'],
+        methods: { bearer: true },
+      });
+      try {
+        const app = variant.express();
+        app.get('/me', authenticate(auth), (req, res) => {
+          res.json({ userId: req.auth?.userId ?? null });
+        });
+        app.get('/write', authenticate(auth, { scopes: ['write'] }), (req, res) => {
+          res.json({ userId: req.auth?.userId ?? null });
+        });
+        const { secret, credential } = await auth.personalTokens.create({ name: 't', userId: 'u1', scopes: ['read'] });
+        const bearer = `Bearer ${secret}`;
+        const verify = vi.spyOn(auth, 'verify');
+        expect((await request(app).get('/me').set('authorization', bearer)).body).toEqual({ userId: 'u1' });
+        expect((await request(app).get('/me').set('authorization', bearer)).body).toEqual({ userId: 'u1' });
+        expect(verify).toHaveBeenCalledTimes(1);
+        expect((await request(app).get('/write').set('authorization', bearer)).status).toBe(403);
+        expect(verify).toHaveBeenCalledTimes(2);
+        await auth.personalTokens.revoke(credential.id);
+        expect((await request(app).get('/me').set('authorization', bearer)).status).toBe(401);
+      } finally {
+        await auth.close();
+      }
+    });
+
     it('lets anonymous requests through optional routes, but not bad credentials', async () => {
       const fixture = await createAdapterFixture();
       try {

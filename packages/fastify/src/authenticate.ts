@@ -1,4 +1,4 @@
-import { type AuthServer, nodeHeaderAccessor, type Principal, type QueryAccessor } from '@auth/core';
+import { type AuthServer, nodeHeaderAccessor, type Principal, type QueryAccessor, type VerifyOptions } from '@auth/core';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { RouteAuthRequirements } from './route-config.js';
 import { sendAuthError } from './send-error.js';
@@ -30,19 +30,34 @@ function queryAccessor(request: FastifyRequest): QueryAccessor {
   };
 }
 
+/** The principal of a warm request, settled in this turn, or `undefined` (then the {@link RequestVerifier}). */
+export type WarmRequestVerifier = (request: FastifyRequest, requirements: RouteAuthRequirements | undefined) => Principal | undefined;
+
+function verifyOptions(request: FastifyRequest, requirements: RouteAuthRequirements | undefined, csrfField: string): VerifyOptions {
+  const body = request.body as Record<string, unknown> | null | undefined;
+  const csrf = body && typeof body === 'object' ? body[csrfField] : undefined;
+  return {
+    httpMethod: request.method,
+    scopes: requirements?.scopes,
+    allow: requirements?.allow,
+    query: queryAccessor(request),
+    csrfToken: typeof csrf === 'string' ? csrf : undefined,
+  };
+}
+
 /** Translate a Fastify request into the core's `verify(getHeader, options)` call. */
 export function createRequestVerifier(auth: AuthServer): RequestVerifier {
   const csrfField = auth.sessions.csrfField;
   return function verifyRequest(request, requirements) {
-    const body = request.body as Record<string, unknown> | null | undefined;
-    const csrf = body && typeof body === 'object' ? body[csrfField] : undefined;
-    return auth.verify(nodeHeaderAccessor(request.raw), {
-      httpMethod: request.method,
-      scopes: requirements?.scopes,
-      allow: requirements?.allow,
-      query: queryAccessor(request),
-      csrfToken: typeof csrf === 'string' ? csrf : undefined,
-    });
+    return auth.verify(nodeHeaderAccessor(request.raw), verifyOptions(request, requirements, csrfField));
+  };
+}
+
+/** The same request through the core's `verifyWarm`: a principal only when the warm cache settles it. */
+export function createWarmRequestVerifier(auth: AuthServer): WarmRequestVerifier {
+  const csrfField = auth.sessions.csrfField;
+  return function verifyWarmRequest(request, requirements) {
+    return auth.verifyWarm(nodeHeaderAccessor(request.raw), verifyOptions(request, requirements, csrfField));
   };
 }
 
@@ -56,16 +71,23 @@ const PASS: Promise<undefined> = Promise.resolve(undefined);
  * A plain function returning the verification's own promise rather than an `async` one: Fastify treats
  * both alike, and this saves an async frame and a promise hop on every protected request.
  */
-export function createAuthenticate(verifyRequest: RequestVerifier): AuthenticateHook {
+export function createAuthenticate(verifyRequest: RequestVerifier, warmRequest?: WarmRequestVerifier): AuthenticateHook {
   return function authenticate(request, reply) {
     // Already done by an earlier hook (global hook plus a route-level one), or nothing to protect:
     // a public route, or an unknown path that must stay a 404.
     if (request.auth !== null || request.is404) return PASS;
     const config = request.routeOptions.config.auth;
     if (config === false) return PASS;
+    const requirements = typeof config === 'object' ? config : undefined;
+    // A warm request is settled in this turn, with the shared settled promise.
+    const warm = warmRequest?.(request, requirements);
+    if (warm !== undefined) {
+      request.auth = warm;
+      return PASS;
+    }
     let verification: Promise<Principal>;
     try {
-      verification = verifyRequest(request, typeof config === 'object' ? config : undefined);
+      verification = verifyRequest(request, requirements);
     } catch (error) {
       // A custom RequestVerifier may throw instead of rejecting: answered the same way.
       verification = Promise.reject(error);

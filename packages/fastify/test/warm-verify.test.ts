@@ -6,7 +6,7 @@
 import { connect } from 'node:net';
 import { createAuthServer, memoryAuthStore } from '@auth/core';
 import Fastify from 'fastify';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import fastifyAuth from '../src/index.js';
 
 const auth = createAuthServer({
@@ -21,6 +21,7 @@ let port = 0;
 beforeAll(async () => {
   await app.register(fastifyAuth, { auth });
   app.get('/me', async (request) => ({ userId: request.auth!.userId }));
+  app.get('/write', { config: { auth: { scopes: ['write'] } } }, async (request) => ({ userId: request.auth!.userId }));
   await app.listen({ port: 0, host: '127.0.0.1' });
   port = (app.server.address() as { port: number }).port;
 });
@@ -30,11 +31,11 @@ afterAll(async () => {
 });
 
 /** Send raw header lines and return the status code. */
-function status(headerLines: string[]): Promise<number> {
+function status(headerLines: string[], path = '/me'): Promise<number> {
   return new Promise((resolve, reject) => {
     let data = '';
     const socket = connect(port, '127.0.0.1', () => {
-      socket.write(`GET /me HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n${headerLines.map((l) => `${l}\r\n`).join('')}\r\n`);
+      socket.write(`GET ${path} HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n${headerLines.map((l) => `${l}\r\n`).join('')}\r\n`);
     });
     socket.on('data', (chunk) => {
       data += chunk.toString();
@@ -61,5 +62,24 @@ describe('@auth/fastify with a warm credential', () => {
     expect(await status([line])).toBe(200);
     await auth.personalTokens.revoke(credential.id);
     expect(await status([line])).toBe(401);
+  });
+
+  it('settles a warm request without the asynchronous verify, and still checks the route scopes', async () => {
+    const { secret } = await auth.personalTokens.create({ name: 't', userId: 'u1', scopes: ['read'] });
+    const line = `Authorization: Bearer ${secret}`;
+    const verify = vi.spyOn(auth, 'verify');
+    try {
+      expect(await status([line])).toBe(200);
+      expect(verify).toHaveBeenCalledTimes(1);
+      expect(await status([line])).toBe(200);
+      expect(await status([line])).toBe(200);
+      expect(verify).toHaveBeenCalledTimes(1);
+      // Warm, but short of the route's scope: verify decides, and answers 403 every time.
+      expect(await status([line], '/write')).toBe(403);
+      expect(await status([line], '/write')).toBe(403);
+      expect(verify).toHaveBeenCalledTimes(3);
+    } finally {
+      verify.mockRestore();
+    }
   });
 });

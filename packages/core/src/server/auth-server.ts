@@ -20,6 +20,11 @@ export interface AuthServerOptions extends ServerCoreOptions {
 export interface AuthServer extends CredentialManagers {
   /** Verify a request's credentials (the per-request hot path). See {@link Verifier.verify}. */
   verify: Verifier['verify'];
+  /**
+   * The principal of a warm request, settled without waiting, or `undefined` (then call `verify`). For
+   * adapters. See {@link Verifier.verifyWarm}.
+   */
+  verifyWarm: Verifier['verifyWarm'];
   /** The OAuth 2.0 endpoints as one Web `Request -> Response` handler. */
   handle: OAuthServer['handle'];
   /** The authorization server. */
@@ -58,6 +63,7 @@ export function createAuthServer(options: AuthServerOptions): AuthServer {
   return {
     ...managers,
     verify: verifier.verify,
+    verifyWarm: verifier.verifyWarm,
     handle: oauth.handle,
     oauth,
     sessions,

@@ -241,3 +241,61 @@ describe('warm path: long values keyed by their tail', () => {
     await expect(s.verifier.verify(headers({ authorization: `Bearer ${jwtLike}` }))).resolves.toMatchObject({ clientId: 'c1' });
   });
 });
+
+describe('verifyWarm: the same answer in the same turn, or none', () => {
+  it('answers only a repeat of a verified value, with what verify answers, without hashing', async () => {
+    const s = setup();
+    const pat = await s.managers.personalTokens.create({ name: 't', userId: 'u1', scopes: ['read'] });
+    const bearer = headers({ authorization: `Bearer ${pat.secret}` });
+    expect(s.verifier.verifyWarm(bearer)).toBeUndefined();
+    const verified = await s.verifier.verify(bearer);
+    const hash = vi.spyOn(s.ctx, 'hash');
+    expect(s.verifier.verifyWarm(bearer)).toEqual(verified);
+    expect(s.verifier.verifyWarm(bearer, { scopes: ['read'], allow: ['personal_token'] })).toEqual(verified);
+    expect(hash).not.toHaveBeenCalled();
+  });
+
+  it('has no answer once the credential is revoked; verify then refuses it', async () => {
+    const s = await warmPat();
+    expect(s.verifier.verifyWarm(s.bearer)).toMatchObject({ method: 'personal_token' });
+    await s.managers.personalTokens.revoke(s.pat.credential.id);
+    expect(s.verifier.verifyWarm(s.bearer)).toBeUndefined();
+    expect((await rendered(s.verifier.verify(s.bearer))).status).toBe(401);
+  });
+
+  it('leaves a missing scope, a refused scheme and a second credential to verify, which answers 403 and 400', async () => {
+    const s = await warmPat();
+    expect(s.verifier.verifyWarm(s.bearer, { scopes: ['write'] })).toBeUndefined();
+    expect((await rendered(s.verifier.verify(s.bearer, { scopes: ['write'] }))).status).toBe(403);
+    expect(s.verifier.verifyWarm(s.bearer, { allow: ['api_key'] })).toBeUndefined();
+    const two = headers({ authorization: s.value, 'x-api-key': 'ak_whatever' });
+    expect(s.verifier.verifyWarm(two)).toBeUndefined();
+    expect((await rendered(s.verifier.verify(two))).status).toBe(400);
+  });
+
+  it('has no answer while accounts.permissions is configured (asked every request), nor for cookies', async () => {
+    const dir = permissionsDirectory();
+    dir.set('u1', 'b1', ['read', 'write']);
+    const k = await warmKey({ methods: { apiKey: true }, accounts: dir.accounts });
+    const calls = dir.calls();
+    expect(k.verifier.verifyWarm(headers(k.triple))).toBeUndefined();
+    expect(dir.calls()).toBe(calls);
+    await expect(k.verifier.verify(headers(k.triple))).resolves.toMatchObject({ method: 'api_key' });
+
+    const s = setup();
+    const cookie = `${s.sessions.name}=${s.sessions.issue({ userId: 'u1', scopes: ['read'] }).value}`;
+    await expect(s.verifier.verify(headers({ cookie }), { httpMethod: 'GET' })).resolves.toMatchObject({ method: 'cookie' });
+    expect(s.verifier.verifyWarm(headers({ cookie }), { httpMethod: 'GET' })).toBeUndefined();
+  });
+
+  it('never throws: bad options and a throwing header accessor are left to verify', async () => {
+    const s = await warmPat();
+    const throwing = () => {
+      throw new Error('boom');
+    };
+    expect(s.verifier.verifyWarm(throwing)).toBeUndefined();
+    expect(s.verifier.verifyWarm(s.bearer, { scopes: 'read' as unknown as string[] })).toBeUndefined();
+    expect(s.verifier.verifyWarm(undefined as unknown as typeof s.bearer)).toBeUndefined();
+    await expect(s.verifier.verify(s.bearer, { scopes: 'read' as unknown as string[] })).rejects.toMatchObject({ code: 'ERR_CONFIG' });
+  });
+});
