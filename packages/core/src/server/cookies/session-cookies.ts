@@ -141,6 +141,11 @@ export interface SessionCookies {
    * `isRevoked` is still asked on every call.
    */
   inspect(cookieHeader: string | readonly string[] | null | undefined, cache?: SessionCache): Promise<SessionReadResult>;
+  /**
+   * {@link SessionCookies.inspect} answered synchronously, or `undefined` when an `isRevoked` hook is
+   * configured (it may have to be waited for; call `inspect` then). Opens and caches like `inspect`.
+   */
+  inspectNow(cookieHeader: string | readonly string[] | null | undefined, cache?: SessionCache): SessionReadResult | undefined;
   /** A `Set-Cookie` header value that deletes the cookie. */
   clear(): string;
   /**
@@ -294,10 +299,8 @@ export function createSessionCookies(ctx: ServerContext, options: SessionCookieO
     return toSession(payload);
   };
 
-  const inspect = async (
-    header: string | readonly string[] | null | undefined,
-    cache?: SessionCache,
-  ): Promise<SessionReadResult> => {
+  /** The cookie's session, from the cache or opened, before the revocation check. */
+  const readSealed = (header: string | readonly string[] | null | undefined, cache?: SessionCache): SessionReadResult => {
     if (header === undefined || header === null) return { status: 'absent' };
     const joined = typeof header === 'string' ? header : header.join('; ');
     if (joined.length > MAX_COOKIE_HEADER) return { status: 'invalid', reason: 'invalid' };
@@ -319,11 +322,18 @@ export function createSessionCookies(ctx: ServerContext, options: SessionCookieO
         cache.set(value, Object.freeze(session), now, session.expiresAt - 1000);
       }
     }
-    if (isRevoked) {
-      const revoked = isRevoked(session.id);
-      if (revoked === true || (revoked !== false && (await revoked))) return { status: 'invalid', reason: 'revoked' };
-    }
     return { status: 'valid', session };
+  };
+
+  const inspect = async (
+    header: string | readonly string[] | null | undefined,
+    cache?: SessionCache,
+  ): Promise<SessionReadResult> => {
+    const result = readSealed(header, cache);
+    if (result.status !== 'valid' || !isRevoked) return result;
+    const revoked = isRevoked(result.session.id);
+    if (revoked === true || (revoked !== false && (await revoked))) return { status: 'invalid', reason: 'revoked' };
+    return result;
   };
 
   return {
@@ -361,6 +371,9 @@ export function createSessionCookies(ctx: ServerContext, options: SessionCookieO
       return result.status === 'valid' ? result.session : null;
     },
     inspect,
+    inspectNow(header, cache) {
+      return isRevoked ? undefined : readSealed(header, cache);
+    },
     clear() {
       return serializeSetCookie(name, '', attributes(0, new Date(0)));
     },

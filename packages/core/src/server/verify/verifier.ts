@@ -81,10 +81,11 @@ export interface Verifier {
    *
    * A principal comes only from a repeat of a header value that verified before, after the same checks
    * `verify` makes on it every time (one credential, `allow`, the record's kind, revocation and expiry,
-   * the route's `scopes`). `undefined` for everything else: a value not seen before, any irregularity, a
-   * scope the credential lacks, session cookies, and credentials bound to a user while
-   * `accounts.permissions` is configured (it is asked on every request, asynchronously). Never throws
-   * and never starts work it does not finish: a caller that gets `undefined` loses nothing.
+   * the route's `scopes`), or from a session cookie whose session is valid and passes the CSRF checks.
+   * `undefined` for everything else: a value not seen before, any irregularity, a scope the credential
+   * lacks, a session cookie while `cookies.isRevoked` is configured, and anything bound to a user while
+   * `accounts.permissions` is configured (both hooks are asked on every request, asynchronously). Never
+   * throws and never starts work it does not finish: a caller that gets `undefined` loses nothing.
    *
    * @example
    * ```ts
@@ -577,7 +578,8 @@ export function createVerifier(ctx: ServerContext, methods: VerifierMethods | un
     if (hit === undefined) {
       // No credential header at all (a present one returned above): what the full path would find too,
       // so a session cookie goes straight to its own (cached) check.
-      if (!syncOnly && cfg.cookie && accepts(options.allow, 'cookie')) {
+      if (cfg.cookie && accepts(options.allow, 'cookie')) {
+        if (syncOnly) return cookieNow(getHeader, options);
         return fromCookie(getHeader, options, options.allow === undefined ? defaultRoute : routeChallenge(options.allow));
       }
       return undefined;
@@ -734,6 +736,29 @@ export function createVerifier(ctx: ServerContext, methods: VerifierMethods | un
       session,
       session.scopes.filter((s) => held.has(s)),
     );
+  }
+
+  /**
+   * {@link fromCookie} when it can be settled in this turn: a valid session (cached or opened), no
+   * `isRevoked` or permissions hook to wait for, and the CSRF checks passed. `undefined` otherwise, with
+   * nothing left pending: `fromCookie` then decides, errors included.
+   */
+  function cookieNow(getHeader: HeaderAccessor, options: VerifyOptions): Principal | undefined {
+    if (ctx.accounts.permissions) return undefined;
+    const result = deps.sessions.inspectNow(getHeader('cookie'), sessionCache);
+    if (result?.status !== 'valid') return undefined;
+    const session = result.session;
+    try {
+      deps.sessions.assertCsrf(session, {
+        httpMethod: options.httpMethod,
+        token: cookieHeader(getHeader, deps.sessions.csrfHeader) || options.csrfToken,
+        secFetchSite: cookieHeader(getHeader, 'sec-fetch-site'),
+        origin: cookieHeader(getHeader, 'origin'),
+      });
+    } catch {
+      return undefined;
+    }
+    return sessionPrincipal(session, session.scopes.slice());
   }
 
   function sessionPrincipal(session: Session, scopes: readonly string[]): Principal {

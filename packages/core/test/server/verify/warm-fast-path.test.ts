@@ -273,7 +273,7 @@ describe('verifyWarm: the same answer in the same turn, or none', () => {
     expect((await rendered(s.verifier.verify(two))).status).toBe(400);
   });
 
-  it('has no answer while accounts.permissions is configured (asked every request), nor for cookies', async () => {
+  it('has no answer while accounts.permissions is configured (asked every request)', async () => {
     const dir = permissionsDirectory();
     dir.set('u1', 'b1', ['read', 'write']);
     const k = await warmKey({ methods: { apiKey: true }, accounts: dir.accounts });
@@ -281,11 +281,31 @@ describe('verifyWarm: the same answer in the same turn, or none', () => {
     expect(k.verifier.verifyWarm(headers(k.triple))).toBeUndefined();
     expect(dir.calls()).toBe(calls);
     await expect(k.verifier.verify(headers(k.triple))).resolves.toMatchObject({ method: 'api_key' });
+  });
 
+  it('answers a valid session cookie that passes the CSRF checks, unless isRevoked must be asked', async () => {
     const s = setup();
-    const cookie = `${s.sessions.name}=${s.sessions.issue({ userId: 'u1', scopes: ['read'] }).value}`;
-    await expect(s.verifier.verify(headers({ cookie }), { httpMethod: 'GET' })).resolves.toMatchObject({ method: 'cookie' });
-    expect(s.verifier.verifyWarm(headers({ cookie }), { httpMethod: 'GET' })).toBeUndefined();
+    const issued = s.sessions.issue({ userId: 'u1', scopes: ['read'] });
+    const cookie = `${s.sessions.name}=${issued.value}`;
+    const verified = await s.verifier.verify(headers({ cookie }), { httpMethod: 'GET' });
+    expect(s.verifier.verifyWarm(headers({ cookie }), { httpMethod: 'GET' })).toEqual(verified);
+    // An unsafe request without the CSRF token: verify decides (403).
+    expect(s.verifier.verifyWarm(headers({ cookie }), { httpMethod: 'POST' })).toBeUndefined();
+    expect((await rendered(s.verifier.verify(headers({ cookie }), { httpMethod: 'POST' }))).status).toBe(403);
+    const withToken = headers({ cookie, [s.sessions.csrfHeader]: issued.csrfToken });
+    expect(s.verifier.verifyWarm(withToken, { httpMethod: 'POST' })).toEqual(verified);
+    // A tampered cookie, two cookies of the name: verify answers 401 and 400.
+    const tampered = headers({ cookie: `${cookie.slice(0, -2)}xx` });
+    expect(s.verifier.verifyWarm(tampered, { httpMethod: 'GET' })).toBeUndefined();
+    expect((await rendered(s.verifier.verify(tampered, { httpMethod: 'GET' }))).status).toBe(401);
+    const twice = headers({ cookie: `${cookie}; ${cookie}` });
+    expect(s.verifier.verifyWarm(twice, { httpMethod: 'GET' })).toBeUndefined();
+
+    const revokedIds = new Set<string>();
+    const r = setup({ cookies: { isRevoked: (id) => revokedIds.has(id) } });
+    const other = `${r.sessions.name}=${r.sessions.issue({ userId: 'u1' }).value}`;
+    await expect(r.verifier.verify(headers({ cookie: other }), { httpMethod: 'GET' })).resolves.toMatchObject({ method: 'cookie' });
+    expect(r.verifier.verifyWarm(headers({ cookie: other }), { httpMethod: 'GET' })).toBeUndefined();
   });
 
   it('never throws: bad options and a throwing header accessor are left to verify', async () => {
