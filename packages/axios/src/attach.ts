@@ -1,4 +1,4 @@
-import { type AppliedCredential, ConfigError, type CredentialSource } from '@auth/core';
+import { type AppliedCredential, ConfigError, type CredentialRequestOptions, type CredentialSource } from '@auth/core';
 import type { AxiosInstance, AxiosResponse, InternalAxiosRequestConfig } from 'axios';
 import { allowedOrigins, requestOriginResolver } from './origin-allow-list.js';
 import { redactCredential } from './redact-config.js';
@@ -7,6 +7,9 @@ import { isReplayableBody } from './replayable-body.js';
 import './request-config.js';
 import { issueTicket, takeTicket } from './retry-ticket.js';
 import { createSentStore } from './sent-credential.js';
+
+/** The credential request of a call without a subject: one shared object, never written to. */
+const NO_SUBJECT: CredentialRequestOptions = Object.freeze({});
 
 /** Options for {@link attach}. */
 export interface AttachOptions {
@@ -75,10 +78,12 @@ export function attach(instance: AxiosInstance, source: CredentialSource, option
     if (origin === undefined || !origins.has(origin)) return config;
     if (renewed !== undefined) return applyCredential(config, renewed, origin, true);
     const subject = config.authSubject ?? options.subject;
+    const request = subject === undefined ? NO_SUBJECT : { subject };
+    // A credential at hand (a static one, or a token manager's fresh token): no promise to wait for.
+    const now = source.credentialNow?.(request);
+    if (now !== undefined) return applyCredential(config, now, origin, false);
     // Promise.resolve: a hand-written source that answers with a plain value still works, as with await.
-    return Promise.resolve(source.credential(subject === undefined ? {} : { subject })).then((credential) =>
-      applyCredential(config, credential, origin, false),
-    );
+    return Promise.resolve(source.credential(request)).then((credential) => applyCredential(config, credential, origin, false));
   }
 
   function applyCredential(

@@ -1,6 +1,6 @@
 import { OAuthError } from '@auth/core';
 import axios, { AxiosError } from 'axios';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { attach } from '../src/index.js';
 import { bearerOf, CLIENT, type OAuthFixture, startOAuthFixture } from './fixtures.js';
 
@@ -23,6 +23,23 @@ describe('attach: renewal on 401 through the token manager', () => {
     expect(fx.tokenServer.counts.token).toBe(1);
     return { api, first };
   }
+
+  it('sends a fresh token without asking the token manager for a promise, and asks again once it renewed', async () => {
+    const { api, first } = await warmUp();
+    const credential = vi.spyOn(fx.tokens, 'credential');
+    try {
+      for (let i = 0; i < 3; i++) await api.get('/data');
+      expect(credential).not.toHaveBeenCalled();
+      fx.tokenServer.killAccessToken(first);
+      expect((await api.get('/data')).status).toBe(200);
+      // The rejected token was dropped: the next request goes through credential() to the new one.
+      await api.get('/data');
+      expect(credential).toHaveBeenCalledTimes(1);
+      expect(bearerOf(fx.api.hitsTo('/data').at(-1)!.headers)).toBe(await fx.tokens.getAccessToken());
+    } finally {
+      credential.mockRestore();
+    }
+  });
 
   it(`${N} concurrent requests whose token the API rejects: exactly 1 renewal, ${N} successes`, async () => {
     const { api, first } = await warmUp();

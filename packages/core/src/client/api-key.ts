@@ -1,5 +1,5 @@
 import { ConfigError } from '../errors.js';
-import type { AppliedCredential, CredentialSource } from './credential-source.js';
+import { type AppliedCredential, type CredentialSource, withCredentialNow } from './credential-source.js';
 import { assertCredential, assertHeaderName, assertHeaderValue, assertNonEmpty } from './header-value.js';
 
 /**
@@ -54,10 +54,13 @@ export function apiKey(options: ApiKeyOptions): CredentialSource {
     assertHeaderName(header, 'apiKey: header');
     applied = { headers: { [header]: key }, query: {}, token: key, subject: undefined };
   }
-  return {
-    scheme: 'api_key',
-    renewable: false,
-    credential: async () => applied,
-    renew: async () => null,
-  };
+  return withCredentialNow(
+    {
+      scheme: 'api_key',
+      renewable: false,
+      credential: async () => applied,
+      renew: async () => null,
+    },
+    () => applied,
+  );
 }

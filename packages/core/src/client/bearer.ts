@@ -1,5 +1,5 @@
 import type { CredentialSource } from './credential-source.js';
-import { authorizationCredential } from './credential-source.js';
+import { authorizationCredential, withCredentialNow } from './credential-source.js';
 import { assertCredential } from './header-value.js';
 
 /**
@@ -15,5 +15,5 @@ import { assertCredential } from './header-value.js';
 export function bearer(token: string): CredentialSource {
   assertCredential(token, 'bearer: token');
   const applied = authorizationCredential('Bearer', token, undefined);
-  return { scheme: 'bearer', renewable: false, credential: async () => applied, renew: async () => null };
+  return withCredentialNow({ scheme: 'bearer', renewable: false, credential: async () => applied, renew: async () => null }, () => applied);
 }

@@ -45,6 +45,18 @@ export interface CredentialSource {
   /** The credential to apply to the next request. */
   credential(options?: CredentialRequestOptions): Promise<AppliedCredential>;
   /**
+   * The credential {@link credential} would resolve to, when it is at hand without waiting, or
+   * `undefined` (then call `credential`). Optional; for interceptors, so a request whose credential is
+   * known goes on without a promise. Static sources always answer; a token manager answers with what it
+   * last handed out for the subject while that token is fresh, and never with a token it renewed,
+   * replaced, invalidated or revoked since.
+   *
+   * The sources of this package define it as a non-enumerable property, so a source made by spreading one
+   * of them and replacing `credential` (`{ ...bearer(t), credential: mine }`) does not inherit an answer
+   * that would contradict its own `credential`. Use {@link withCredentialNow} to do the same.
+   */
+  credentialNow?(options?: CredentialRequestOptions): AppliedCredential | undefined;
+  /**
    * The API answered 401 to a request that carried `rejected`. Renewable sources renew at most once per
    * rejected value (concurrent callers with the same rejected value share one renewal; a caller whose
    * value was already replaced gets the newer credential without a new renewal) and return the
@@ -60,4 +72,16 @@ export function authorizationCredential(
   subject: string | undefined,
 ): AppliedCredential {
   return { headers: { Authorization: `${scheme} ${token}` }, query: {}, token, subject };
+}
+
+/**
+ * Give `source` its `credentialNow`, as a non-enumerable property (see {@link CredentialSource.credentialNow}):
+ * spreading the source into another does not copy it.
+ */
+export function withCredentialNow<S extends CredentialSource>(
+  source: S,
+  credentialNow: NonNullable<CredentialSource['credentialNow']>,
+): S {
+  Object.defineProperty(source, 'credentialNow', { value: credentialNow, enumerable: false, writable: true, configurable: true });
+  return source;
 }

@@ -4,6 +4,7 @@
  * @module
  */
 export type { AppliedCredential, CredentialRequestOptions, CredentialSource } from './credential-source.js';
+export { withCredentialNow } from './credential-source.js';
 export { apiKey, DEFAULT_API_KEY_HEADER, type ApiKeyOptions } from './api-key.js';
 export { bearer } from './bearer.js';
 export { secret } from './secret.js';

@@ -1,5 +1,5 @@
 import type { CredentialSource } from './credential-source.js';
-import { authorizationCredential } from './credential-source.js';
+import { authorizationCredential, withCredentialNow } from './credential-source.js';
 import { assertCredential } from './header-value.js';
 
 /**
@@ -13,5 +13,5 @@ import { assertCredential } from './header-value.js';
 export function secret(clientSecret: string): CredentialSource {
   assertCredential(clientSecret, 'secret: clientSecret');
   const applied = authorizationCredential('Secret', clientSecret, undefined);
-  return { scheme: 'secret', renewable: false, credential: async () => applied, renew: async () => null };
+  return withCredentialNow({ scheme: 'secret', renewable: false, credential: async () => applied, renew: async () => null }, () => applied);
 }

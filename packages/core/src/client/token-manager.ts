@@ -1,7 +1,7 @@
 import { sha256 } from '../crypto/hash.js';
 import { ConfigError, LockError, ReauthenticationRequiredError, StoreError } from '../errors.js';
 import { toMs, type Duration } from '../util/duration.js';
-import { type AppliedCredential, authorizationCredential, type CredentialSource } from './credential-source.js';
+import { type AppliedCredential, authorizationCredential, type CredentialSource, withCredentialNow } from './credential-source.js';
 import type { Grant } from './grant.js';
 import { memoryTokenStore } from './memory-token-store.js';
 import type { TokenSet } from './token-set.js';
@@ -228,15 +228,28 @@ export function createTokenManager(grant: Grant, options: TokenManagerOptions = 
 
   // The credential last handed out per subject: while its token is current, every request gets the same
   // frozen object (no allocation per request, and interceptors can recognise a repeat by identity).
-  const applied = new Map<string | undefined, AppliedCredential>();
-  function appliedFor(subject: string | undefined, token: string): AppliedCredential {
+  // The entry also keeps the token set, so `credentialNow` can tell whether the token is still fresh; it
+  // is dropped whenever this manager renews, replaces, invalidates or revokes the subject's token.
+  const applied = new Map<string | undefined, { credential: AppliedCredential; set: TokenSet }>();
+  // Bumped with every drop: a `credential()` that read the store before one must not put back what the
+  // drop removed (it still resolves with what it read, as before).
+  let generation = 0;
+  const drop = (subject: string | undefined) => {
+    generation++;
+    applied.delete(subject);
+  };
+  function appliedFor(subject: string | undefined, set: TokenSet, started: number): AppliedCredential {
     const previous = applied.get(subject);
-    if (previous?.token === token) return previous;
-    const fresh = authorizationCredential('Bearer', token, subject);
-    const next = Object.freeze({ ...fresh, headers: Object.freeze({ ...fresh.headers }), query: Object.freeze({}) });
+    if (previous?.credential.token === set.accessToken) {
+      if (started === generation) previous.set = set;
+      return previous.credential;
+    }
+    const fresh = authorizationCredential('Bearer', set.accessToken, subject);
+    const credential = Object.freeze({ ...fresh, headers: Object.freeze({ ...fresh.headers }), query: Object.freeze({}) });
+    if (started !== generation) return credential;
     if (applied.size >= 1000 && !applied.has(subject)) applied.delete(applied.keys().next().value);
-    applied.set(subject, next);
-    return next;
+    applied.set(subject, { credential, set });
+    return credential;
   }
 
   async function getTokenSet(subject?: string): Promise<TokenSet> {
@@ -254,7 +267,7 @@ export function createTokenManager(grant: Grant, options: TokenManagerOptions = 
     }
   }
 
-  return {
+  const manager: TokenManager = {
     scheme: 'oauth',
     renewable: true,
     grant,
@@ -264,9 +277,12 @@ export function createTokenManager(grant: Grant, options: TokenManagerOptions = 
     },
     credential(request = {}) {
       const subject = request.subject;
-      return getTokenSet(subject).then((set) => appliedFor(subject, set.accessToken));
+      const started = generation;
+      return getTokenSet(subject).then((set) => appliedFor(subject, set, started));
     },
     async renew(rejected: AppliedCredential) {
+      // The rejected token must not be handed out again without the store being asked.
+      if (applied.get(rejected.subject)?.credential.token === rejected.token) drop(rejected.subject);
       const key = keyFor(rejected.subject);
       const usable = (set: TokenSet) => set.accessToken !== rejected.token && notExpired(set);
       const current = await store.get(key);
@@ -276,6 +292,7 @@ export function createTokenManager(grant: Grant, options: TokenManagerOptions = 
     },
     async set(subject, tokenSet) {
       assertTokenSet(tokenSet);
+      drop(subject);
       const key = keyFor(subject);
       for (let attempt = 0; attempt < 5; attempt++) {
         const current = await store.get(key);
@@ -284,9 +301,11 @@ export function createTokenManager(grant: Grant, options: TokenManagerOptions = 
       throw new StoreError('set(): the token store kept changing; the token set was not saved');
     },
     async invalidate(subject) {
+      drop(subject);
       await store.delete(keyFor(subject));
     },
     async revoke(subject) {
+      drop(subject);
       const key = keyFor(subject);
       const current = await store.get(key);
       if (!current) return;
@@ -298,4 +317,10 @@ export function createTokenManager(grant: Grant, options: TokenManagerOptions = 
       }
     },
   };
+  // What credential() last resolved to for the subject, while its token is fresh (non-enumerable: see
+  // CredentialSource.credentialNow).
+  return withCredentialNow(manager, (request = {}) => {
+    const entry = applied.get(request.subject);
+    return entry !== undefined && isFresh(entry.set) ? entry.credential : undefined;
+  });
 }

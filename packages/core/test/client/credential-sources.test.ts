@@ -52,6 +52,15 @@ describe('credential sources reach the resource with the headers the seeds descr
     expect(await call(bearer('pat_personal_1'))).toMatchObject({ status: 200, body: { scheme: 'personal_token' } });
   });
 
+  it('static sources answer credentialNow with what credential() resolves to', async () => {
+    for (const source of [bearer('pat_personal_1'), secret('wJalrXUtnFEMI0O6JX5MCkmbs6JqPcx3'), apiKey({ key: 'legacy-key-1' })]) {
+      expect(source.credentialNow?.()).toBe(await source.credential());
+      // Not enumerable: a source spread from it with its own credential() does not inherit the answer.
+      const mine = { ...source, credential: async () => ({ headers: {}, query: {}, token: 'mine', subject: undefined }) };
+      expect(mine.credentialNow).toBeUndefined();
+    }
+  });
+
   it('seed 003: Authorization: Secret <secret>', async () => {
     const source = secret('wJalrXUtnFEMI0O6JX5MCkmbs6JqPcx3');
     expect((await source.credential()).headers).toEqual({ Authorization: 'Secret wJalrXUtnFEMI0O6JX5MCkmbs6JqPcx3' });

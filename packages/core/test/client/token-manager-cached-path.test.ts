@@ -131,4 +131,48 @@ describe('credential(): one frozen object while the token is current', () => {
     expect(next.token).toBe(renewed?.token);
     expect(a.headers.Authorization).toBe('Bearer at_1');
   });
+
+  it('credentialNow: what credential() last resolved to while it is fresh, never a token since dropped', async () => {
+    const grant = offlineGrant();
+    let clock = Date.now();
+    const tokens = createTokenManager(grant, { now: () => clock });
+    expect(tokens.credentialNow!()).toBeUndefined();
+    const a = await tokens.credential();
+    expect(tokens.credentialNow!()).toBe(a);
+    expect(tokens.credentialNow!({ subject: 'alice' })).toBeUndefined();
+    const alice = await tokens.credential({ subject: 'alice' });
+    expect(tokens.credentialNow!({ subject: 'alice' })).toBe(alice);
+
+    // Renewed after a 401: the rejected token is not handed out again.
+    await tokens.renew(a);
+    expect(tokens.credentialNow!()).toBeUndefined();
+    const b = await tokens.credential();
+    expect(b.token).not.toBe(a.token);
+    expect(tokens.credentialNow!()).toBe(b);
+
+    // Replaced, invalidated, revoked: nothing until credential() asks the store again.
+    await tokens.set(undefined, fresh('at_set'));
+    expect(tokens.credentialNow!()).toBeUndefined();
+    expect((await tokens.credential()).token).toBe('at_set');
+    await tokens.invalidate();
+    expect(tokens.credentialNow!()).toBeUndefined();
+    await tokens.credential();
+    await tokens.revoke();
+    expect(tokens.credentialNow!()).toBeUndefined();
+    expect(tokens.credentialNow!({ subject: 'alice' })).toBe(alice);
+
+    // Inside the refresh-ahead window the token is no longer fresh: credential() must decide.
+    clock += 3_600_000 - 1000;
+    expect(tokens.credentialNow!({ subject: 'alice' })).toBeUndefined();
+  });
+
+  it('credentialNow: a credential() that read the store before an invalidation does not put the old token back', async () => {
+    const grant = offlineGrant();
+    const tokens = createTokenManager(grant);
+    await tokens.credential();
+    const inFlight = tokens.credential();
+    await tokens.invalidate();
+    expect((await inFlight).token).toBe('at_1');
+    expect(tokens.credentialNow!()).toBeUndefined();
+  });
 });
