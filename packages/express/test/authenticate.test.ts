@@ -46,6 +46,17 @@ for (const variant of EXPRESS_VARIANTS) {
         expect(verify).toHaveBeenCalledTimes(2);
         await auth.personalTokens.revoke(credential.id);
         expect((await request(app).get('/me').set('authorization', bearer)).status).toBe(401);
+
+        // A wrapper spread from the server keeps its own verify on every request, warm or not.
+        const seen: string[] = [];
+        const wrapped = { ...auth, verify: (...args: Parameters<typeof auth.verify>) => (seen.push('verify'), auth.verify(...args)) };
+        const other = variant.express();
+        other.get('/me', authenticate(wrapped), (req, res) => {
+          res.json({ userId: req.auth?.userId ?? null });
+        });
+        const fresh = `Bearer ${(await auth.personalTokens.create({ name: 'w', userId: 'u2', scopes: [] })).secret}`;
+        for (let i = 0; i < 3; i++) expect((await request(other).get('/me').set('authorization', fresh)).body).toEqual({ userId: 'u2' });
+        expect(seen).toHaveLength(3);
       } finally {
         await auth.close();
       }

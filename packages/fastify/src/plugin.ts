@@ -19,7 +19,9 @@ async function auth(fastify: FastifyInstance, options: FastifyAuthOptions): Prom
     assertRouteAuthConfig(route.config?.auth, `${String(route.method)} ${route.url}`);
   });
   const verifyRequest = o.auth ? createRequestVerifier(o.auth) : null;
-  const authenticate = verifyRequest && o.auth ? createAuthenticate(verifyRequest, createWarmRequestVerifier(o.auth)) : null;
+  // A server spread into a wrapper (`{ ...auth, verify: mine }`) has no verifyWarm: its own verify decides.
+  const warmRequest = o.auth && typeof o.auth.verifyWarm === 'function' ? createWarmRequestVerifier(o.auth) : undefined;
+  const authenticate = verifyRequest ? createAuthenticate(verifyRequest, warmRequest) : null;
   fastify.decorate('authenticate', {
     // Read when routes are declared (`{ onRequest: app.authenticate }`), so a missing `auth` fails at startup.
     getter() {

@@ -22,7 +22,8 @@ export interface AuthServer extends CredentialManagers {
   verify: Verifier['verify'];
   /**
    * The principal of a warm request, settled without waiting, or `undefined` (then call `verify`). For
-   * adapters. See {@link Verifier.verifyWarm}.
+   * adapters. See {@link Verifier.verifyWarm}. Not enumerable: `{ ...auth, verify: mine }` does not
+   * carry it, so adapters given such a wrapper always call the wrapper's `verify`.
    */
   verifyWarm: Verifier['verifyWarm'];
   /** The OAuth 2.0 endpoints as one Web `Request -> Response` handler. */
@@ -60,10 +61,9 @@ export function createAuthServer(options: AuthServerOptions): AuthServer {
   const oauth = createOAuthServer(context, options.oauth, { sessions });
   const verifier = createVerifier(context, options.methods, { sessions, oauth });
   const managers = createCredentialManagers(context);
-  return {
+  const server = {
     ...managers,
     verify: verifier.verify,
-    verifyWarm: verifier.verifyWarm,
     handle: oauth.handle,
     oauth,
     sessions,
@@ -72,5 +72,9 @@ export function createAuthServer(options: AuthServerOptions): AuthServer {
       oauth.close();
       await verifier.close();
     },
-  };
+  } as AuthServer;
+  // Non-enumerable, so a wrapper made by spreading the server and replacing `verify`
+  // (`{ ...auth, verify: mine }`) is not bypassed by an adapter's warm path.
+  Object.defineProperty(server, 'verifyWarm', { value: verifier.verifyWarm, enumerable: false, writable: true, configurable: true });
+  return server;
 }

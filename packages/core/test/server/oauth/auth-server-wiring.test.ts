@@ -8,6 +8,22 @@ import { createAuthServer } from '../../../src/server/auth-server.js';
 import { memoryAuthStore } from '../../../src/store/memory-auth-store.js';
 
 describe('createAuthServer wiring', () => {
+  it('offers verifyWarm, but not to a wrapper spread from the server', async () => {
+    const auth = createAuthServer({
+      issuer: 'https://auth.example.com',
+      store: memoryAuthStore(),
+      secrets: ['wiring-secret-0123456789-abcdefghijklmnop'],
+      methods: { bearer: true },
+    });
+    const { secret } = await auth.personalTokens.create({ name: 't', userId: 'u1', scopes: [] });
+    const get = (name: string) => (name === 'authorization' ? `Bearer ${secret}` : undefined);
+    const principal = await auth.verify(get);
+    expect(auth.verifyWarm(get)).toEqual(principal);
+    expect(Object.keys(auth)).not.toContain('verifyWarm');
+    expect({ ...auth }.verifyWarm).toBeUndefined();
+    await auth.close();
+  });
+
   it('verifies an access token from handle() with verify(), until it is revoked', async () => {
     const issuer = 'https://auth.example.com';
     const auth = createAuthServer({
