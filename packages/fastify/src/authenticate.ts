@@ -9,8 +9,14 @@ import { sendAuthError } from './send-error.js';
  */
 export type AuthenticateHook = (request: FastifyRequest, reply: FastifyReply) => Promise<FastifyReply | undefined>;
 
-/** Verifies a request with the core against a route's requirements; rejects with the core's errors. */
-export type RequestVerifier = (request: FastifyRequest, requirements: RouteAuthRequirements | undefined) => Promise<Principal>;
+/**
+ * Verifies a request with the core against a route's requirements: the principal at once when the warm
+ * cache settles it, otherwise a promise that rejects with the core's errors.
+ */
+export type RequestVerifier = (
+  request: FastifyRequest,
+  requirements: RouteAuthRequirements | undefined,
+) => Principal | Promise<Principal>;
 
 function single(value: unknown): string | readonly string[] | undefined {
   if (typeof value === 'string') return value;
@@ -30,9 +36,6 @@ function queryAccessor(request: FastifyRequest): QueryAccessor {
   };
 }
 
-/** The principal of a warm request, settled in this turn, or `undefined` (then the {@link RequestVerifier}). */
-export type WarmRequestVerifier = (request: FastifyRequest, requirements: RouteAuthRequirements | undefined) => Principal | undefined;
-
 function verifyOptions(request: FastifyRequest, requirements: RouteAuthRequirements | undefined, csrfField: string): VerifyOptions {
   const body = request.body as Record<string, unknown> | null | undefined;
   const csrf = body && typeof body === 'object' ? body[csrfField] : undefined;
@@ -45,19 +48,19 @@ function verifyOptions(request: FastifyRequest, requirements: RouteAuthRequireme
   };
 }
 
-/** Translate a Fastify request into the core's `verify(getHeader, options)` call. */
+/**
+ * Translate a Fastify request into the core's `verifyWarm` / `verify(getHeader, options)` calls, with one
+ * header accessor and one options object for both. A warm request is answered with the principal itself,
+ * in this turn; anything else with `verify`'s promise. A server spread into a wrapper
+ * (`{ ...auth, verify: mine }`) has no `verifyWarm`, so its own `verify` decides every request.
+ */
 export function createRequestVerifier(auth: AuthServer): RequestVerifier {
   const csrfField = auth.sessions.csrfField;
+  const verifyWarm = typeof auth.verifyWarm === 'function' ? auth.verifyWarm.bind(auth) : undefined;
   return function verifyRequest(request, requirements) {
-    return auth.verify(nodeHeaderAccessor(request.raw), verifyOptions(request, requirements, csrfField));
-  };
-}
-
-/** The same request through the core's `verifyWarm`: a principal only when the warm cache settles it. */
-export function createWarmRequestVerifier(auth: AuthServer): WarmRequestVerifier {
-  const csrfField = auth.sessions.csrfField;
-  return function verifyWarmRequest(request, requirements) {
-    return auth.verifyWarm(nodeHeaderAccessor(request.raw), verifyOptions(request, requirements, csrfField));
+    const headers = nodeHeaderAccessor(request.raw);
+    const options = verifyOptions(request, requirements, csrfField);
+    return verifyWarm?.(headers, options) ?? auth.verify(headers, options);
   };
 }
 
@@ -71,26 +74,24 @@ const PASS: Promise<undefined> = Promise.resolve(undefined);
  * A plain function returning the verification's own promise rather than an `async` one: Fastify treats
  * both alike, and this saves an async frame and a promise hop on every protected request.
  */
-export function createAuthenticate(verifyRequest: RequestVerifier, warmRequest?: WarmRequestVerifier): AuthenticateHook {
+export function createAuthenticate(verifyRequest: RequestVerifier): AuthenticateHook {
   return function authenticate(request, reply) {
     // Already done by an earlier hook (global hook plus a route-level one), or nothing to protect:
     // a public route, or an unknown path that must stay a 404.
     if (request.auth !== null || request.is404) return PASS;
     const config = request.routeOptions.config.auth;
     if (config === false) return PASS;
-    const requirements = typeof config === 'object' ? config : undefined;
-    // A warm request is settled in this turn, with the shared settled promise.
-    const warm = warmRequest?.(request, requirements);
-    if (warm !== undefined) {
-      request.auth = warm;
-      return PASS;
-    }
-    let verification: Promise<Principal>;
+    let verification: Principal | Promise<Principal>;
     try {
-      verification = verifyRequest(request, requirements);
+      verification = verifyRequest(request, typeof config === 'object' ? config : undefined);
     } catch (error) {
       // A custom RequestVerifier may throw instead of rejecting: answered the same way.
       verification = Promise.reject(error);
+    }
+    // Settled from the warm cache: the shared settled promise, no new one.
+    if (!(verification instanceof Promise)) {
+      request.auth = verification;
+      return PASS;
     }
     // A reply is thenable, so resolving with it waits until it is sent, exactly as an async hook that
     // returns it does; TypeScript types that as `unknown`, hence the assertion.

@@ -1,7 +1,7 @@
 import { ConfigError, type FormBody, nodeHeaderAccessor, type SignIn } from '@auth/core';
 import type { FastifyInstance, FastifyPluginAsync, RouteOptions } from 'fastify';
 import fp from 'fastify-plugin';
-import { createAuthenticate, createRequestVerifier, createWarmRequestVerifier } from './authenticate.js';
+import { createAuthenticate, createRequestVerifier } from './authenticate.js';
 import './fastify-types.js';
 import { mountWebRoutes } from './mount.js';
 import { type FastifyAuthOptions, resolveOptions } from './options.js';
@@ -19,9 +19,7 @@ async function auth(fastify: FastifyInstance, options: FastifyAuthOptions): Prom
     assertRouteAuthConfig(route.config?.auth, `${String(route.method)} ${route.url}`);
   });
   const verifyRequest = o.auth ? createRequestVerifier(o.auth) : null;
-  // A server spread into a wrapper (`{ ...auth, verify: mine }`) has no verifyWarm: its own verify decides.
-  const warmRequest = o.auth && typeof o.auth.verifyWarm === 'function' ? createWarmRequestVerifier(o.auth) : undefined;
-  const authenticate = verifyRequest ? createAuthenticate(verifyRequest, warmRequest) : null;
+  const authenticate = verifyRequest ? createAuthenticate(verifyRequest) : null;
   fastify.decorate('authenticate', {
     // Read when routes are declared (`{ onRequest: app.authenticate }`), so a missing `auth` fails at startup.
     getter() {

@@ -82,4 +82,22 @@ describe('@auth/fastify with a warm credential', () => {
       verify.mockRestore();
     }
   });
+
+  it('calls the verify of a wrapper spread from the server on every request, warm or not', async () => {
+    const seen: string[] = [];
+    const wrapped = { ...auth, verify: (...args: Parameters<typeof auth.verify>) => (seen.push('verify'), auth.verify(...args)) };
+    const other = Fastify();
+    await other.register(fastifyAuth, { auth: wrapped });
+    other.get('/me', async (request) => ({ userId: request.auth!.userId }));
+    try {
+      const { secret } = await auth.personalTokens.create({ name: 'w', userId: 'u2', scopes: [] });
+      for (let i = 0; i < 3; i++) {
+        const res = await other.inject({ url: '/me', headers: { authorization: `Bearer ${secret}` } });
+        expect(res.json()).toEqual({ userId: 'u2' });
+      }
+      expect(seen).toHaveLength(3);
+    } finally {
+      await other.close();
+    }
+  });
 });

@@ -14,7 +14,7 @@ import {
   type ChallengeOptions,
 } from '../../errors.js';
 import type { ServerContext } from '../context.js';
-import type { Session, SessionCache, SessionCookies } from '../cookies/session-cookies.js';
+import type { CsrfRequest, Session, SessionCache, SessionCookies } from '../cookies/session-cookies.js';
 import { hasScopes, type AuthMethod, type Principal } from '../principal.js';
 import type { CredentialKind, CredentialRecord } from '../store.js';
 import { parseAuthorization } from './authorization-header.js';
@@ -83,7 +83,7 @@ export interface Verifier {
    * `verify` makes on it every time (one credential, `allow`, the record's kind, revocation and expiry,
    * the route's `scopes`), or from a session cookie whose session is valid and passes the CSRF checks.
    * `undefined` for everything else: a value not seen before, any irregularity, a scope the credential
-   * lacks, a session cookie while `cookies.isRevoked` is configured, and anything bound to a user while
+   * lacks, a session cookie while `cookies.isRevoked` is configured, and every request while
    * `accounts.permissions` is configured (both hooks are asked on every request, asynchronously). Never
    * throws and never starts work it does not finish: a caller that gets `undefined` loses nothing.
    *
@@ -595,8 +595,6 @@ export function createVerifier(ctx: ServerContext, methods: VerifierMethods | un
     const record = cache.get(hit.hash, now);
     if (!record || !usable(record, RECORD_KIND[method], now)) return undefined;
     if (method === 'api_key' && (record.businessId !== hit.businessId || record.userId !== hit.userId)) return undefined;
-    // The permissions hook answers asynchronously: nothing to settle in this turn.
-    if (syncOnly && record.userId !== null && ctx.accounts.permissions) return undefined;
     return fromRecord(record, method, failures[method], now);
   }
 
@@ -721,12 +719,7 @@ export function createVerifier(ctx: ServerContext, methods: VerifierMethods | un
     }
     const session = result.session;
     // The header rules (repeats, size, characters) apply to every request, safe or not, as before.
-    deps.sessions.assertCsrf(session, {
-      httpMethod: options.httpMethod,
-      token: cookieHeader(getHeader, deps.sessions.csrfHeader) || options.csrfToken,
-      secFetchSite: cookieHeader(getHeader, 'sec-fetch-site'),
-      origin: cookieHeader(getHeader, 'origin'),
-    });
+    deps.sessions.assertCsrf(session, csrfRequest(getHeader, options));
     const permissions = ctx.accounts.permissions;
     if (!permissions) return sessionPrincipal(session, session.scopes.slice());
     const current = await permissions(session.userId, session.businessId);
@@ -738,23 +731,27 @@ export function createVerifier(ctx: ServerContext, methods: VerifierMethods | un
     );
   }
 
+  /** What the CSRF checks of a cookie-authenticated request read. */
+  function csrfRequest(getHeader: HeaderAccessor, options: VerifyOptions): CsrfRequest {
+    return {
+      httpMethod: options.httpMethod,
+      token: cookieHeader(getHeader, deps.sessions.csrfHeader) || options.csrfToken,
+      secFetchSite: cookieHeader(getHeader, 'sec-fetch-site'),
+      origin: cookieHeader(getHeader, 'origin'),
+    };
+  }
+
   /**
    * {@link fromCookie} when it can be settled in this turn: a valid session (cached or opened), no
-   * `isRevoked` or permissions hook to wait for, and the CSRF checks passed. `undefined` otherwise, with
+   * `isRevoked` hook to wait for, and the CSRF checks passed. `undefined` otherwise, with
    * nothing left pending: `fromCookie` then decides, errors included.
    */
   function cookieNow(getHeader: HeaderAccessor, options: VerifyOptions): Principal | undefined {
-    if (ctx.accounts.permissions) return undefined;
     const result = deps.sessions.inspectNow(getHeader('cookie'), sessionCache);
     if (result?.status !== 'valid') return undefined;
     const session = result.session;
     try {
-      deps.sessions.assertCsrf(session, {
-        httpMethod: options.httpMethod,
-        token: cookieHeader(getHeader, deps.sessions.csrfHeader) || options.csrfToken,
-        secFetchSite: cookieHeader(getHeader, 'sec-fetch-site'),
-        origin: cookieHeader(getHeader, 'origin'),
-      });
+      deps.sessions.assertCsrf(session, csrfRequest(getHeader, options));
     } catch {
       return undefined;
     }
@@ -771,6 +768,11 @@ export function createVerifier(ctx: ServerContext, methods: VerifierMethods | un
       credentialId: session.id,
       expiresAt: session.expiresAt,
     };
+  }
+
+  /** Whether `allow` and `scopes` are arrays or absent (`verify` refuses anything else with a ConfigError). */
+  function arrayOptions({ allow, scopes }: VerifyOptions): boolean {
+    return (allow === undefined || Array.isArray(allow)) && (scopes === undefined || Array.isArray(scopes));
   }
 
   /** The full path: every header rule, every parse, the cache or the store. */
@@ -796,10 +798,8 @@ export function createVerifier(ctx: ServerContext, methods: VerifierMethods | un
     async verify(getHeader, options = {}) {
       if (typeof getHeader !== 'function') throw new ConfigError('`verify` needs a header accessor function');
       options ??= {};
-      const { allow, scopes: required } = options;
-      if ((allow !== undefined && !Array.isArray(allow)) || (required !== undefined && !Array.isArray(required))) {
-        throw new ConfigError('`allow` and `scopes` must be arrays');
-      }
+      if (!arrayOptions(options)) throw new ConfigError('`allow` and `scopes` must be arrays');
+      const required = options.scopes;
       const hit = warm(getHeader, options, false);
       let principal: Principal;
       if (hit === undefined) principal = await verifyFully(getHeader, options);
@@ -810,10 +810,12 @@ export function createVerifier(ctx: ServerContext, methods: VerifierMethods | un
       return principal;
     },
     verifyWarm(getHeader, options = {}) {
-      if (typeof getHeader !== 'function') return undefined;
+      // The permissions hook is asked on every request, asynchronously: nothing settles in this turn
+      // (and the warm path is not walked twice, here and again in `verify`).
+      if (typeof getHeader !== 'function' || ctx.accounts.permissions) return undefined;
       options ??= {};
-      const { allow, scopes: required } = options;
-      if ((allow !== undefined && !Array.isArray(allow)) || (required !== undefined && !Array.isArray(required))) return undefined;
+      if (!arrayOptions(options)) return undefined;
+      const required = options.scopes;
       let principal: Principal | Promise<Principal> | undefined;
       try {
         principal = warm(getHeader, options, true);
