@@ -12,8 +12,8 @@ import {
   type TokenRecord,
   toMs,
 } from '@auth/core';
-import { type Kysely, sql, type Updateable } from 'kysely';
-import { FixedQuery } from './fixed-query.js';
+import { type Kysely, type QueryCreator, sql, type Updateable } from 'kysely';
+import { FixedQuery, type ParamOf } from './fixed-query.js';
 import { createGroupCommit } from './group-commit.js';
 import { type MigrationReport, runMigrations } from './migrate.js';
 import {
@@ -180,8 +180,12 @@ export function buildSqlAuthStore<DB>(config: SqlAuthStoreConfig<DB>, hooks: Sql
   const selectToken = new FixedQuery<string, TokenRow>((param) =>
     db.selectFrom('tokens').select(COLUMNS.tokens).where('hash', '=', param((hash) => hash)),
   );
-  const rotateParent = new FixedQuery<RotateRefreshInput, TokenRow>((param) =>
-    db
+  /**
+   * The conditional UPDATE that makes a rotation win, returning the parent row. Written once: the
+   * transaction (`rotateParent`) and Postgres' one-statement rotation (`rotateStatement`) both use it.
+   */
+  const winRotation = (qb: QueryCreator<AuthDatabase>, param: ParamOf<RotateRefreshInput>) =>
+    qb
       .updateTable('tokens')
       .set({ rotated_at: param((a) => a.now), successor: param((a) => a.successor) })
       .where('hash', '=', param((a) => a.hash))
@@ -189,8 +193,8 @@ export function buildSqlAuthStore<DB>(config: SqlAuthStoreConfig<DB>, hooks: Sql
       .where('rotated_at', 'is', null)
       .where('revoked_at', 'is', null)
       .where('expires_at', '>', param((a) => a.now))
-      .returning(COLUMNS.tokens),
-  );
+      .returning(COLUMNS.tokens);
+  const rotateParent = new FixedQuery<RotateRefreshInput, TokenRow>((param) => winRotation(db, param));
   const touchCredential = new FixedQuery<{ id: string; at: number }, unknown>((param) =>
     db
       .updateTable('credentials')
@@ -262,17 +266,7 @@ export function buildSqlAuthStore<DB>(config: SqlAuthStoreConfig<DB>, hooks: Sql
     let query = rotateStatements.get(count);
     if (query === undefined) {
       query = new FixedQuery((param) => {
-        const withParent = db.with('rotated_parent', (qb) =>
-          qb
-            .updateTable('tokens')
-            .set({ rotated_at: param((a) => a.input.now), successor: param((a) => a.input.successor) })
-            .where('hash', '=', param((a) => a.input.hash))
-            .where('type', '=', 'refresh_token')
-            .where('rotated_at', 'is', null)
-            .where('revoked_at', 'is', null)
-            .where('expires_at', '>', param((a) => a.input.now))
-            .returning(COLUMNS.tokens),
-        );
+        const withParent = db.with('rotated_parent', (qb) => winRotation(qb, (read) => param((a) => read(a.input))));
         return withParent
           .with('successor_rows', (qb) => {
             const successorRow = (row: number) =>
