@@ -163,6 +163,32 @@ function readIterable(body: AsyncIterable<Uint8Array>, maxBytes: number): Promis
   return readChunks(() => iterator.next(), maxBytes);
 }
 
+/** Body chunks up to `maxBytes`, as UTF-8 text: what every streamed body reader shares. */
+class BodyText {
+  readonly #chunks: Uint8Array[] = [];
+  #size = 0;
+  readonly #maxBytes: number;
+  constructor(maxBytes: number) {
+    this.#maxBytes = maxBytes;
+  }
+  /** Keep `chunk`; `false` (and nothing kept) once the body would exceed the limit. */
+  add(chunk: Uint8Array | string): boolean {
+    const bytes = typeof chunk === 'string' ? Buffer.from(chunk) : chunk;
+    this.#size += bytes.byteLength;
+    if (this.#size > this.#maxBytes) return false;
+    this.#chunks.push(bytes);
+    return true;
+  }
+  text(): string {
+    const only = this.#chunks.length === 1 ? this.#chunks[0]! : undefined;
+    return only && Buffer.isBuffer(only) ? only.toString('utf8') : Buffer.concat(this.#chunks).toString('utf8');
+  }
+}
+
+function unreadable(cause: unknown): OAuthError {
+  return new OAuthError('invalid_request', 'The request body could not be read', { cause });
+}
+
 /** What {@link readNodeStream} uses of a Node `Readable` (an `IncomingMessage`). */
 interface NodeReadable {
   on(event: string, listener: (...args: never[]) => void): unknown;
@@ -186,8 +212,7 @@ function isNodeReadable(value: object): value is NodeReadable {
 function readNodeStream(stream: NodeReadable, maxBytes: number): Promise<string> {
   if (stream.readableEnded) return Promise.resolve('');
   return new Promise<string>((resolve, reject) => {
-    const chunks: Uint8Array[] = [];
-    let size = 0;
+    const body = new BodyText(maxBytes);
     const done = () => {
       stream.removeListener('data', onData);
       stream.removeListener('end', onEnd);
@@ -195,24 +220,18 @@ function readNodeStream(stream: NodeReadable, maxBytes: number): Promise<string>
       stream.removeListener('close', onClose);
     };
     const onData = (chunk: Uint8Array | string) => {
-      const bytes = typeof chunk === 'string' ? Buffer.from(chunk) : chunk;
-      size += bytes.byteLength;
-      if (size > maxBytes) {
-        done();
-        stream.pause();
-        reject(tooLarge());
-        return;
-      }
-      chunks.push(bytes);
+      if (body.add(chunk)) return;
+      done();
+      stream.pause();
+      reject(tooLarge());
     };
     const onEnd = () => {
       done();
-      const only = chunks.length === 1 ? chunks[0]! : undefined;
-      resolve(only && Buffer.isBuffer(only) ? only.toString('utf8') : Buffer.concat(chunks).toString('utf8'));
+      resolve(body.text());
     };
     const onError = (err: unknown) => {
       done();
-      reject(new OAuthError('invalid_request', 'The request body could not be read', { cause: err }));
+      reject(unreadable(err));
     };
     // A close without an end: the client went away mid-body.
     const onClose = () => onError(new Error('The request closed before its body ended'));
@@ -229,23 +248,19 @@ async function readChunks(
   maxBytes: number,
   onTooLarge?: () => Promise<unknown>,
 ): Promise<string> {
-  const chunks: Uint8Array[] = [];
-  let size = 0;
+  const body = new BodyText(maxBytes);
   try {
     for (;;) {
       const { done, value } = await next();
       if (done) break;
-      const bytes: Uint8Array = typeof value === 'string' ? Buffer.from(value) : value;
-      size += bytes.byteLength;
-      if (size > maxBytes) {
+      if (!body.add(value)) {
         await onTooLarge?.();
         throw tooLarge();
       }
-      chunks.push(bytes);
     }
   } catch (err) {
     if (err instanceof OAuthError) throw err;
-    throw new OAuthError('invalid_request', 'The request body could not be read', { cause: err });
+    throw unreadable(err);
   }
-  return Buffer.concat(chunks).toString('utf8');
+  return body.text();
 }
