@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { generateSecret, parseSecret, secretHint } from '../src/crypto/token-format.js';
+import { clockSegment, generateSecret, parseSecret, secretHint } from '../src/crypto/token-format.js';
+import { hashSecret, secretStorageKey } from '../src/crypto/hash.js';
 import { createSealer } from '../src/crypto/seal.js';
 import { s256CodeChallenge } from '../src/crypto/pkce.js';
 
@@ -27,6 +28,53 @@ describe('secret format', () => {
   it('draws at least 160 bits: 1,000 secrets are distinct', () => {
     const set = new Set(Array.from({ length: 1000 }, () => generateSecret('sk')));
     expect(set.size).toBe(1000);
+  });
+});
+
+describe('time-ordered secrets', () => {
+  it('open with 8 characters of the clock before the same 32 random ones, and parse', () => {
+    const before = Date.now();
+    const s = generateSecret('at', { timeOrdered: true });
+    expect(s).toMatch(/^at_[0-9A-Za-z]{46}$/);
+    expect(parseSecret(s)).toEqual({ prefix: 'at' });
+    expect(parseSecret(generateSecret('acme_rt', { timeOrdered: true }))).toEqual({ prefix: 'acme_rt' });
+    const clock = clockSegment(s);
+    expect(clock).toHaveLength(8);
+    // The segment decodes to the issue time (base62, digits then upper then lower case).
+    const ms = [...clock].reduce((n, c) => n * 62 + '0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz'.indexOf(c), 0);
+    expect(ms).toBeGreaterThanOrEqual(before);
+    expect(ms).toBeLessThanOrEqual(Date.now());
+  });
+
+  it('sort by issue time, byte for byte (the order a B-tree keeps)', async () => {
+    const first = generateSecret('rt', { timeOrdered: true });
+    await new Promise((resolve) => setTimeout(resolve, 3));
+    const second = generateSecret('rt', { timeOrdered: true });
+    expect(Buffer.compare(Buffer.from(secretStorageKey(first)), Buffer.from(secretStorageKey(second)))).toBe(-1);
+  });
+
+  it('refuse a changed clock character, and tails of any other length', () => {
+    const s = generateSecret('ac', { timeOrdered: true });
+    const i = 5;
+    expect(parseSecret(s.slice(0, i) + (s[i] === '1' ? '2' : '1') + s.slice(i + 1))).toBeNull();
+    expect(parseSecret(s.slice(0, 3) + s.slice(4))).toBeNull();
+    expect(parseSecret(`${s.slice(0, -6)}x${s.slice(-6)}`)).toBeNull();
+  });
+
+  it('a plain secret has no clock segment, whatever its prefix; its storage key is its hash', () => {
+    for (const prefix of ['ak', 'pat', 'acme_pat', 'abcdefghijklmnop_sk', 'a_abcdefg']) {
+      const s = generateSecret(prefix);
+      expect(clockSegment(s)).toBe('');
+      expect(secretStorageKey(s, 'pepper')).toBe(hashSecret(s, 'pepper'));
+    }
+    expect(clockSegment('')).toBe('');
+    expect(clockSegment('x'.repeat(60))).toBe('');
+  });
+
+  it("a time-ordered secret's storage key is its clock segment, then the keyed hash", () => {
+    const s = generateSecret('at', { timeOrdered: true });
+    expect(secretStorageKey(s, 'pepper')).toBe(clockSegment(s) + hashSecret(s, 'pepper'));
+    expect(secretStorageKey(s)).toBe(clockSegment(s) + hashSecret(s));
   });
 });
 

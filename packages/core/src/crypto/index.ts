@@ -1,7 +1,10 @@
 export { randomBase64url, randomBase62, randomId } from './random.js';
-export { sha256, hashSecret, safeEqual } from './hash.js';
+export { sha256, hashSecret, secretStorageKey, safeEqual } from './hash.js';
 export {
   generateSecret,
+  clockSegment,
+  CLOCK_SEGMENT_LENGTH,
+  type GenerateSecretOptions,
   parseSecret,
   secretHint,
   DEFAULT_SECRET_PREFIXES,

@@ -6,9 +6,19 @@ import { randomBase62, toBase62 } from './random.js';
  * `ak_4Dq9...Zk02Xy1a`. The kind prefix makes a leaked secret recognisable (secret scanners match on
  * it); the CRC32 checksum lets {@link parseSecret} refuse a mistyped or junk value before any store
  * lookup. 32 base62 characters carry 190 bits from the CSPRNG.
+ *
+ * A time-ordered secret (OAuth access and refresh tokens, authorization codes: see
+ * {@link GenerateSecretOptions.timeOrdered}) opens its body with {@link CLOCK_SEGMENT_LENGTH} characters
+ * of the millisecond clock before the same 32 random ones: `<prefix>_<8 clock><32 random><6 checksum>`.
  */
 export const SECRET_BODY_LENGTH = 32;
+/** Base62 characters of the millisecond clock that open a time-ordered secret (good for 6,900 years). */
+export const CLOCK_SEGMENT_LENGTH = 8;
 const CHECKSUM_LENGTH = 6;
+const PLAIN_TAIL = SECRET_BODY_LENGTH + CHECKSUM_LENGTH;
+const ORDERED_TAIL = CLOCK_SEGMENT_LENGTH + PLAIN_TAIL;
+/** The longest prefix `PREFIX_RE` admits (`ns_kind`, 16 characters each). */
+const MAX_PREFIX_LENGTH = 33;
 const PREFIX_RE = /^[a-z][a-z0-9]{0,15}(?:_[a-z][a-z0-9]{0,15})?$/;
 const BODY_RE = /^[0-9A-Za-z]+$/;
 
@@ -31,11 +41,35 @@ function checksum(prefixAndBody: string): string {
   return toBase62(crc32(prefixAndBody), CHECKSUM_LENGTH);
 }
 
+/** Options of {@link generateSecret}. */
+export interface GenerateSecretOptions {
+  /**
+   * Open the body with the millisecond clock, so values issued one after another sort together: a store
+   * keeps them under {@link secretStorageKey}, whose index inserts then land on the B-tree's right edge
+   * instead of a random page (OAuth tokens are written on every grant). Reveals when the value was
+   * issued, which a token's `expires_in` tells anyway; the 32 random characters are unchanged.
+   */
+  timeOrdered?: boolean;
+}
+
 /** Generate a new secret with the given prefix (`[a-z][a-z0-9]*`, optionally `ns_kind`). */
-export function generateSecret(prefix: string): string {
+export function generateSecret(prefix: string, options?: GenerateSecretOptions): string {
   if (!PREFIX_RE.test(prefix)) throw new TypeError(`Invalid secret prefix "${prefix}"`);
-  const head = `${prefix}_${randomBase62(SECRET_BODY_LENGTH)}`;
+  const clock = options?.timeOrdered ? toBase62(Date.now(), CLOCK_SEGMENT_LENGTH) : '';
+  const head = `${prefix}_${clock}${randomBase62(SECRET_BODY_LENGTH)}`;
   return head + checksum(head);
+}
+
+/**
+ * The clock segment of a time-ordered secret's shape (see {@link GenerateSecretOptions.timeOrdered}),
+ * or `''` for any other value. Looks at the length only: no checksum, nothing trusted.
+ */
+export function clockSegment(value: string): string {
+  // A plain secret's separator sits 39 characters from the end (a prefix may hold a `_` of its own).
+  if (value.charCodeAt(value.length - PLAIN_TAIL - 1) === 95 /* _ */) return '';
+  const sep = value.length - ORDERED_TAIL - 1;
+  if (sep < 1 || value.charCodeAt(sep) !== 95) return '';
+  return value.slice(sep + 1, sep + 1 + CLOCK_SEGMENT_LENGTH);
 }
 
 /**
@@ -43,10 +77,13 @@ export function generateSecret(prefix: string): string {
  * Returns the prefix when valid, `null` otherwise. Cheap: one CRC32 over ~40 bytes.
  */
 export function parseSecret(value: string): { prefix: string } | null {
-  const expectedTail = SECRET_BODY_LENGTH + CHECKSUM_LENGTH;
-  if (value.length < expectedTail + 2 || value.length > expectedTail + 34) return null;
-  const sep = value.length - expectedTail - 1;
-  if (value.charCodeAt(sep) !== 95 /* _ */) return null;
+  if (value.length < PLAIN_TAIL + 2 || value.length > ORDERED_TAIL + MAX_PREFIX_LENGTH + 1) return null;
+  // The body is base62, so the separator is the last `_`, at one of the two tail lengths.
+  let sep = value.length - PLAIN_TAIL - 1;
+  if (value.charCodeAt(sep) !== 95 /* _ */) {
+    sep = value.length - ORDERED_TAIL - 1;
+    if (sep < 1 || value.charCodeAt(sep) !== 95) return null;
+  }
   const prefix = value.slice(0, sep);
   const tail = value.slice(sep + 1);
   if (!PREFIX_RE.test(prefix) || !BODY_RE.test(tail)) return null;

@@ -1,4 +1,4 @@
-import { hashSecret } from '../crypto/hash.js';
+import { secretStorageKey } from '../crypto/hash.js';
 import { createSealer, type Sealer } from '../crypto/seal.js';
 import { DEFAULT_SECRET_PREFIXES, generateSecret, type SecretKind } from '../crypto/token-format.js';
 import { ConfigError } from '../errors.js';
@@ -91,7 +91,7 @@ export interface ServerContext {
     refreshGraceMs: number;
     authorizationCodeMs: number;
   };
-  /** Hash a secret for storage or lookup (peppered when configured). */
+  /** The key a secret is stored and looked up under: `secretStorageKey` (peppered when configured). */
   hash(secret: string): string;
   /** Generate a new secret of a kind, with its prefix and checksum. */
   newSecret(kind: SecretKind): string;
@@ -105,6 +105,10 @@ export interface ServerContext {
 }
 
 const silentLogger: Logger = { warn() {}, error() {} };
+
+/** Kinds written on every grant: issued time-ordered, so their store keys append (see `secretStorageKey`). */
+const TIME_ORDERED_KINDS = new Set<SecretKind>(['accessToken', 'refreshToken', 'authorizationCode']);
+const TIME_ORDERED = { timeOrdered: true } as const;
 
 /** Create an in-process invalidation bus. */
 export function createInvalidationBus(): InvalidationBus {
@@ -163,8 +167,8 @@ export function createServerContext(options: ServerCoreOptions, bus = createInva
     store: options.store,
     now: options.now ?? Date.now,
     lifetimes,
-    hash: (secret) => hashSecret(secret, pepper),
-    newSecret: (kind) => generateSecret(prefix(kind)),
+    hash: (secret) => secretStorageKey(secret, pepper),
+    newSecret: (kind) => generateSecret(prefix(kind), TIME_ORDERED_KINDS.has(kind) ? TIME_ORDERED : undefined),
     prefix,
     sealer,
     accounts: options.accounts ?? {},

@@ -48,8 +48,8 @@ export function toAnswer(res: WireResponse): Answer {
   return { ...res, headers, json, header: (name) => first(headers[name.toLowerCase()]) };
 }
 
-/** Issued secrets (`<prefix>_<38 base62>`) and seals (`v1.<kid>.<iv>.<ct>`) differ on every issue. */
-const SECRET_RE = /\b([a-z][a-z0-9]{0,15}(?:_[a-z][a-z0-9]{0,15})?)_[0-9A-Za-z]{38}\b/g;
+/** Issued secrets (`<prefix>_<38 base62>`, `<prefix>_<46 base62>` when time-ordered) and seals (`v1.<kid>.<iv>.<ct>`) differ on every issue. */
+const SECRET_RE = /\b([a-z][a-z0-9]{0,15}(?:_[a-z][a-z0-9]{0,15})?)_(?:[0-9A-Za-z]{8})?[0-9A-Za-z]{38}\b/g;
 const SEAL_RE = /\bv1\.[A-Za-z0-9_-]{6}\.[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+/g;
 
 function scrub(text: string): string {

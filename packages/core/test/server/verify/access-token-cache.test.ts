@@ -7,7 +7,7 @@ import { describe, expect, it } from 'vitest';
 import { errorResponse } from '../../../src/errors.js';
 import { createAuthServer } from '../../../src/server/auth-server.js';
 import type { AuthServerOptions } from '../../../src/server/auth-server.js';
-import { hashSecret } from '../../../src/crypto/hash.js';
+import { secretStorageKey } from '../../../src/crypto/hash.js';
 import { createInvalidationBus } from '../../../src/server/context.js';
 import { generateAccessTokenSigningKey } from '../../../src/server/oauth/jwt-access-token.js';
 import { countingStore, T0 } from './fixtures.js';
@@ -63,7 +63,7 @@ async function setup(extra: Partial<AuthServerOptions> = {}) {
     }
   };
   // The stored hash of a token: what `{type:'token'}` events carry.
-  const hashOf = (token: string) => hashSecret(token, 'cache-test-pepper');
+  const hashOf = (token: string) => secretStorageKey(token, 'cache-test-pepper');
   return { auth, bus, counted, post, tokens, verify, status, hashOf, advance: (ms: number) => (now += ms) };
 }
 

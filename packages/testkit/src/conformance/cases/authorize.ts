@@ -49,7 +49,7 @@ function redirectCode(redirectUri = WEB_REDIRECT, state: string | null = 'st-123
       const location = a.header('location')!;
       expect(location.startsWith(`${redirectUri}${redirectUri.includes('?') ? '&' : '?'}`)).toBe(true);
       const params = new URL(location).searchParams;
-      expect(params.get('code')).toMatch(/^ac_[0-9A-Za-z]{38}$/);
+      expect(params.get('code')).toMatch(/^ac_[0-9A-Za-z]{46}$/);
       expect(params.get('state')).toBe(state);
       expect(params.get('iss')).toBe(v.issuer);
     },

@@ -32,7 +32,7 @@ function tokens(check?: (json: Record<string, unknown>) => void): Expectation {
     headers: { 'content-type': /^application\/json/, 'cache-control': 'no-store', pragma: 'no-cache' },
     check(a) {
       expect(a.json?.token_type).toBe('Bearer');
-      expect(a.json?.access_token).toMatch(/^at_[0-9A-Za-z]{38}$/);
+      expect(a.json?.access_token).toMatch(/^at_[0-9A-Za-z]{46}$/);
       expect(a.json?.expires_in).toBe(3600);
       check?.(a.json!);
     },
