@@ -4,6 +4,7 @@
  */
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { postForm, obtainTokens, startFixture, type Fixture } from './fixture.js';
+import { generateSecret } from '../../../src/crypto/token-format.js';
 import type { ClientRecord } from '../../../src/server/store.js';
 
 let fx: Fixture;
@@ -30,6 +31,31 @@ function refresh(token: string, extra: Record<string, string> = {}, as = { id: c
 }
 
 describe('refresh token rotation', () => {
+  it('issues time-ordered tokens, and still redeems and verifies tokens of the plain shape an earlier version stored', async () => {
+    const first = await obtainTokens(fx, client, secret);
+    expect(first.refresh_token).toMatch(/^rt_[0-9A-Za-z]{46}$/);
+    expect(first.access_token).toMatch(/^at_[0-9A-Za-z]{46}$/);
+    // What an earlier version stored: a 38-character tail, kept under its bare hash.
+    const now = fx.ctx.now();
+    const record = { familyId: 'fam_plain', clientId: client.clientId, userId: 'u-alice', businessId: 'b-1', scopes: ['read'], createdAt: now, revokedAt: null, rotatedAt: null, successor: null };
+    const plainAccess = generateSecret('at');
+    const plainRefresh = generateSecret('rt');
+    await fx.store.saveTokens([
+      { ...record, hash: fx.ctx.hash(plainAccess), type: 'access_token', expiresAt: now + 3_600_000 },
+      { ...record, hash: fx.ctx.hash(plainRefresh), type: 'refresh_token', expiresAt: now + 86_400_000 },
+    ]);
+    // The bare SHA-256 (43 base64url characters) for the plain shape, clock segment first for the new one.
+    expect(fx.ctx.hash(plainRefresh)).toHaveLength(43);
+    expect(fx.ctx.hash(first.refresh_token).slice(0, 8)).toBe(first.refresh_token.slice(3, 11));
+    expect(fx.ctx.hash(first.refresh_token)).toHaveLength(51);
+    expect((await fx.oauth.verifyAccessToken(plainAccess))?.userId).toBe('u-alice');
+    const rotated = await refresh(plainRefresh);
+    expect(rotated.status).toBe(200);
+    const body = await rotated.json();
+    expect(body.refresh_token).toMatch(/^rt_[0-9A-Za-z]{46}$/);
+    expect((await refresh(body.refresh_token)).status).toBe(200);
+  });
+
   it('gives 100 parallel refreshes of one token inside the grace window the identical successor pair', async () => {
     const first = await obtainTokens(fx, client, secret);
     const responses = await Promise.all(Array.from({ length: 100 }, () => refresh(first.refresh_token)));
