@@ -100,4 +100,64 @@ describe('@auth/fastify with a warm credential', () => {
       await other.close();
     }
   });
+
+  it('runs as a Fastify hook (done, settled in the same turn when warm) and awaited from a hook of your own', async () => {
+    const other = Fastify();
+    await other.register(fastifyAuth, { auth, protectAllRoutes: false });
+    const order: string[] = [];
+    other.get(
+      '/hooked',
+      {
+        onRequest: [
+          other.authenticate,
+          (request, _reply, done) => {
+            order.push(`next hook sees ${request.auth?.userId}`);
+            done();
+          },
+        ],
+      },
+      async (request) => ({ userId: request.auth!.userId }),
+    );
+    // Awaited inside an async hook of the app's own: the promise form, a refusal still answered.
+    other.get(
+      '/awaited',
+      {
+        onRequest: async (request, reply) => {
+          await other.authenticate(request, reply);
+          order.push(`awaited: ${reply.sent ? 'refused' : request.auth?.userId}`);
+        },
+      },
+      async (request) => ({ userId: request.auth!.userId }),
+    );
+    try {
+      const { secret } = await auth.personalTokens.create({ name: 'h', userId: 'u3', scopes: [] });
+      const headers = { authorization: `Bearer ${secret}` };
+      for (let i = 0; i < 2; i++) {
+        expect((await other.inject({ url: '/hooked', headers })).json()).toEqual({ userId: 'u3' });
+        expect((await other.inject({ url: '/awaited', headers })).json()).toEqual({ userId: 'u3' });
+      }
+      const refused = await other.inject({ url: '/hooked', headers: { authorization: 'Bearer pat_nope' } });
+      expect(refused.statusCode).toBe(401);
+      expect(refused.json()).toMatchObject({ error: 'invalid_token' });
+      const awaitedRefusal = await other.inject({ url: '/awaited' });
+      expect(awaitedRefusal.statusCode).toBe(401);
+      expect(order).toEqual([
+        'next hook sees u3',
+        'awaited: u3',
+        'next hook sees u3',
+        'awaited: u3',
+        'awaited: refused',
+      ]);
+
+      // Warm: the hook calls done() before returning, with no promise.
+      const request = { auth: null, is404: false, routeOptions: { config: {} }, raw: { headers, method: 'GET' }, method: 'GET', query: {}, body: undefined };
+      let doneCalled = 0;
+      const returned = (other.authenticate as (...a: unknown[]) => unknown)(request, {}, () => doneCalled++);
+      expect(returned).toBeUndefined();
+      expect(doneCalled).toBe(1);
+      expect(request.auth).toMatchObject({ userId: 'u3' });
+    } finally {
+      await other.close();
+    }
+  });
 });
