@@ -5,7 +5,7 @@ import type { Mode } from '../run.js';
 export async function benchAxios(mode: Mode, log: (s: string) => void) {
   const server = await startChild<{ port: number }>('servers/echo.ts');
   try {
-    const rounds = mode.name === 'quick' ? 3 : Math.max(7, mode.rounds);
+    const rounds = mode.name === 'quick' ? 3 : Math.max(21, mode.rounds * 4);
     const rows = await runChild<unknown[]>('micro/axios.ts', [String(server.info.port), String(rounds), String(mode.axiosRequests)], {
       cpu: LOAD_CPUS,
     });

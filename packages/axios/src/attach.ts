@@ -2,7 +2,6 @@ import { type AppliedCredential, ConfigError, type CredentialRequestOptions, typ
 import type { AxiosInstance, AxiosResponse, InternalAxiosRequestConfig } from 'axios';
 import { allowedOrigins, requestOriginResolver } from './origin-allow-list.js';
 import { redactCredential } from './redact-config.js';
-import { redirectGuards } from './redirect-guard.js';
 import { isReplayableBody } from './replayable-body.js';
 import './request-config.js';
 import { issueTicket, takeTicket } from './retry-ticket.js';
@@ -66,16 +65,15 @@ export function attach(instance: AxiosInstance, source: CredentialSource, option
 
   const targetOrigin = requestOriginResolver();
   const sent = createSentStore();
-  const guardRedirects = redirectGuards();
 
   // Not `async`: a request that gets no credential goes on without waiting a turn for a promise.
   function authenticateRequest(
     config: InternalAxiosRequestConfig,
   ): InternalAxiosRequestConfig | Promise<InternalAxiosRequestConfig> {
     const renewed = takeTicket(config);
-    if (config.skipAuth === true) return config;
+    if (config.skipAuth === true) return release(config);
     const origin = targetOrigin(config);
-    if (origin === undefined || !origins.has(origin)) return config;
+    if (origin === undefined || !origins.has(origin)) return release(config);
     if (renewed !== undefined) return applyCredential(config, renewed, origin, true);
     const subject = config.authSubject ?? options.subject;
     const request = subject === undefined ? NO_SUBJECT : { subject };
@@ -106,8 +104,13 @@ export function attach(instance: AxiosInstance, source: CredentialSource, option
         config.params = { ...(params as object | undefined), ...query };
       }
     }
-    config.beforeRedirect = guardRedirects(config.beforeRedirect, credential, origin);
-    sent.mark(config, credential, retried);
+    sent.mark(config, credential, origin, retried);
+    return config;
+  }
+
+  /** A request sent without the credential. */
+  function release(config: InternalAxiosRequestConfig): InternalAxiosRequestConfig {
+    sent.release(config);
     return config;
   }
 

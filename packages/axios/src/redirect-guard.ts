@@ -1,7 +1,7 @@
 import type { AppliedCredential } from '@auth/core';
 import type { AxiosRequestConfig } from 'axios';
 
-type BeforeRedirect = NonNullable<AxiosRequestConfig['beforeRedirect']>;
+export type BeforeRedirect = NonNullable<AxiosRequestConfig['beforeRedirect']>;
 
 /** What follow-redirects hands `beforeRedirect`: the options of the next hop, mutable in place. */
 interface RedirectOptions {
@@ -17,31 +17,24 @@ const INNER = Symbol('@auth/axios:inner-before-redirect');
 
 type Guard = BeforeRedirect & { [INNER]?: BeforeRedirect | undefined };
 
+/** The user's own `beforeRedirect` inside `hook`, when `hook` is a guard (of any `attach`); else `hook`. */
+export function userHookOf(hook: unknown): BeforeRedirect | undefined {
+  if (typeof hook !== 'function') return undefined;
+  return INNER in hook ? (hook as Guard)[INNER] : (hook as BeforeRedirect);
+}
+
 /**
- * `beforeRedirect` hooks that keep the credential on the origin it was issued for: on a hop to another
+ * A `beforeRedirect` hook that keeps the credential on the origin it was issued for: on a hop to another
  * origin every header and query parameter the source applied is removed (follow-redirects only drops
  * `Authorization` and `Cookie`, and only across hosts, so `X-API-KEY` / `X-BUSINESS-ID` / `X-USER-ID`
  * would leak: GHSA-r4q5-vmmm-2653); on a hop back to that origin they are set again. Node http adapter
- * (follow-redirects) only. A user-supplied `beforeRedirect` runs first, then the guard, so it has the
- * last word.
- *
- * One factory per `attach`: it remembers the last guard it made without a user hook, which every
- * request of a static source (the same credential object each time) reuses.
+ * (follow-redirects) only. The user's own `beforeRedirect` (`inner`) runs first, then the guard, so it
+ * has the last word.
  */
-export function redirectGuards(): (
-  userHook: BeforeRedirect | undefined,
-  credential: AppliedCredential,
-  origin: string,
-) => BeforeRedirect {
-  let last: { credential: AppliedCredential; origin: string; guard: BeforeRedirect } | undefined;
-  return function guardRedirects(userHook, credential, origin) {
-    const inner = typeof userHook === 'function' && INNER in userHook ? (userHook as Guard)[INNER] : userHook;
-    if (inner === undefined && last?.credential === credential && last.origin === origin) return last.guard;
-    const guard: Guard = chainGuard(inner, credential, origin);
-    guard[INNER] = inner;
-    if (inner === undefined) last = { credential, origin, guard };
-    return guard;
-  };
+export function guardRedirects(inner: BeforeRedirect | undefined, credential: AppliedCredential, origin: string): BeforeRedirect {
+  const guard: Guard = chainGuard(inner, credential, origin);
+  guard[INNER] = inner;
+  return guard;
 }
 
 function chainGuard(inner: BeforeRedirect | undefined, credential: AppliedCredential, origin: string): BeforeRedirect {
