@@ -35,8 +35,15 @@ export function randomBase62(length: number): string {
   // Characters go into a scratch buffer decoded once: appending one at a time builds a rope of
   // `length` pieces that has to be flattened again.
   const out = length <= scratch.length ? scratch : Buffer.allocUnsafe(length);
-  let n = 0;
-  while (n < length) {
+  fillRandomBase62(out, 0, length);
+  return out.toString('latin1', 0, length);
+}
+
+/** Write `length` random base62 character codes into `out` at `offset`; returns the offset after them. */
+export function fillRandomBase62(out: Uint8Array, offset: number, length: number): number {
+  const end = offset + length;
+  let n = offset;
+  while (n < end) {
     if (poolOffset === POOL_SIZE) {
       randomFillSync(pool);
       poolOffset = 0;
@@ -45,7 +52,20 @@ export function randomBase62(length: number): string {
     // 248 = 4 * 62: bytes above it would favour the first characters.
     if (b < 248) out[n++] = BASE62_CODES[b % 62]!;
   }
-  return out.toString('latin1', 0, length);
+  return end;
+}
+
+/**
+ * Write a non-negative integer (up to 2^53) as `width` base62 character codes into `out` at `offset`,
+ * left-padded with `0` (digits beyond `width` are dropped); returns the offset after them.
+ */
+export function writeBase62(out: Uint8Array, offset: number, value: number, width: number): number {
+  let n = Math.floor(Math.max(0, value));
+  for (let i = offset + width - 1; i >= offset; i--) {
+    out[i] = BASE62_CODES[n % 62]!;
+    n = Math.floor(n / 62);
+  }
+  return offset + width;
 }
 
 /** A random identifier suitable for record ids (not secret). */
