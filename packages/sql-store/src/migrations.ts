@@ -101,7 +101,7 @@ export const MIGRATIONS: readonly Migration[] = [
         .execute();
       await db.schema.createIndex(`${p}tokens_family_idx`).on('tokens').column('family_id').execute();
       await db.schema.createIndex(`${p}tokens_expires_idx`).on('tokens').column('expires_at').execute();
-      // Only rows still holding a sealed successor matter to deleteExpired's clean-up.
+      // Only rows still holding a successor matter to deleteExpired's clean-up.
       await db.schema
         .createIndex(`${p}tokens_successor_idx`)
         .on('tokens')

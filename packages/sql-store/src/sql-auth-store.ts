@@ -41,7 +41,7 @@ export interface SqlAuthStoreOptions {
    */
   autoMigrate?: boolean;
   /**
-   * How long a rotated refresh token keeps its sealed successor before {@link AuthStore.deleteExpired}
+   * How long a rotated refresh token keeps its successor (marker or sealed response) before {@link AuthStore.deleteExpired}
    * clears it. The store is not told the grace window, so this must be at least your `refreshGrace`
    * (default 5 minutes): a successor cleared inside the grace turns a legitimate retry into reuse, which
    * revokes the family. Default `'1d'`.
@@ -504,7 +504,7 @@ export function buildSqlAuthStore<DB>(config: SqlAuthStoreConfig<DB>, hooks: Sql
       run('deleteExpired', async () => {
         const codes = await db.deleteFrom('authorization_codes').where('expires_at', '<=', now).executeTakeFirst();
         const tokens = await db.deleteFrom('tokens').where('expires_at', '<=', now).executeTakeFirst();
-        // Sealed successors hold live token values: drop them once no replay can still be legitimate.
+        // A sealed successor holds live token values: drop successors once no replay can still be legitimate.
         await db
           .updateTable('tokens')
           .set({ successor: null })

@@ -10,7 +10,8 @@ const BASE62 = '0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz';
 const POOL_SIZE = 4096;
 const pool = Buffer.allocUnsafeSlow(POOL_SIZE);
 let poolOffset = POOL_SIZE;
-const BASE62_CODES = Uint8Array.from(BASE62, (c) => c.charCodeAt(0));
+/** Character codes of the base62 alphabet, in ASCII order (so base62 strings sort like their numbers). */
+export const BASE62_CODES = Uint8Array.from(BASE62, (c) => c.charCodeAt(0));
 const scratch = Buffer.allocUnsafeSlow(64);
 
 /** `bytes` random bytes from the CSPRNG, base64url-encoded. */

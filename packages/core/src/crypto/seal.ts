@@ -3,7 +3,7 @@ import { pooledRandomBytes } from './random.js';
 
 /**
  * Authenticated encryption (AES-256-GCM) of small JSON payloads, for session cookies, login
- * transactions and the sealed successor of a rotated refresh token.
+ * transactions and, on a JWT server, the successor response of a rotated refresh token.
  *
  * Format: `v1.<kid>.<iv>.<ciphertext+tag>` (base64url parts). The first secret seals; every secret opens,
  * so keys rotate without logging anyone out. A `purpose` is bound as associated data, so a value sealed

@@ -1,5 +1,5 @@
 import { crc32 } from 'node:zlib';
-import { fillRandomBase62, toBase62, writeBase62 } from './random.js';
+import { BASE62_CODES, fillRandomBase62, toBase62, writeBase62 } from './random.js';
 
 /**
  * Issued secrets look like `<prefix>_<32 base62 chars><6 base62 checksum>`, for example
@@ -70,6 +70,25 @@ export function generateSecret(prefix: string, options?: GenerateSecretOptions):
   out[n++] = 95; /* _ */
   if (options?.timeOrdered) n = writeBase62(out, n, Date.now(), CLOCK_SEGMENT_LENGTH);
   n = fillRandomBase62(out, n, SECRET_BODY_LENGTH);
+  n = writeBase62(out, n, crc32(out.subarray(0, n)), CHECKSUM_LENGTH);
+  return out.toString('latin1', 0, n);
+}
+
+/**
+ * A secret of the usual shape whose 32 body characters come from `material` instead of the CSPRNG: for
+ * values a server must be able to compute again (a rotated refresh token's successor pair, derived with
+ * HMAC from the parent). `material` holds at least 64 bytes; each character is a 16-bit word modulo 62
+ * (a bias of 2 in 65,536, so the 32 characters still carry 190 bits of the material's entropy).
+ * `clockMs` opens the body with that clock segment (see {@link GenerateSecretOptions.timeOrdered}).
+ */
+export function deriveSecret(prefix: string, material: Uint8Array, clockMs?: number): string {
+  if (typeof prefix !== 'string' || !PREFIX_RE.test(prefix)) throw new TypeError(`Invalid secret prefix "${prefix}"`);
+  if (material.length < SECRET_BODY_LENGTH * 2) throw new RangeError('deriveSecret: at least 64 bytes of material');
+  const out = secretScratch;
+  let n = out.write(prefix, 0, 'latin1');
+  out[n++] = 95; /* _ */
+  if (clockMs !== undefined) n = writeBase62(out, n, clockMs, CLOCK_SEGMENT_LENGTH);
+  for (let i = 0; i < SECRET_BODY_LENGTH; i++) out[n++] = BASE62_CODES[((material[2 * i]! << 8) | material[2 * i + 1]!) % 62]!;
   n = writeBase62(out, n, crc32(out.subarray(0, n)), CHECKSUM_LENGTH);
   return out.toString('latin1', 0, n);
 }

@@ -2,6 +2,7 @@ import { secretStorageKey } from '../crypto/hash.js';
 import { createSealer, type Sealer } from '../crypto/seal.js';
 import { DEFAULT_SECRET_PREFIXES, generateSecret, type SecretKind } from '../crypto/token-format.js';
 import { ConfigError } from '../errors.js';
+import { createSuccessorDerivation, type SuccessorDerivation } from './oauth/successor-derivation.js';
 import { toMs, type Duration } from '../util/duration.js';
 import type { AuthStore } from './store.js';
 
@@ -62,7 +63,7 @@ export interface ServerCoreOptions {
   issuer: string;
   store: AuthStore;
   /**
-   * Secrets for sealing cookies and rotated-token successors, newest first; each >= 32 characters.
+   * Secrets for sealing cookies and deriving rotated-token successors, newest first; each >= 32 characters.
    * Add a new one at the front to rotate; old ones keep opening existing seals.
    */
   secrets: readonly string[];
@@ -97,8 +98,10 @@ export interface ServerContext {
   newSecret(kind: SecretKind): string;
   /** The prefix for a kind, to recognise presented secrets. */
   prefix(kind: SecretKind): string;
-  /** Sealer for server-internal values (successor pairs, interaction state). */
+  /** Sealer for server-internal values (JWT servers' successor responses, interaction state). */
   readonly sealer: Sealer;
+  /** Derives a rotated refresh token's successor pair from the parent (see `successor-derivation.ts`). */
+  readonly successors: SuccessorDerivation;
   readonly accounts: AccountsAdapter;
   readonly logger: Logger;
   readonly invalidation: InvalidationBus;
@@ -171,6 +174,7 @@ export function createServerContext(options: ServerCoreOptions, bus = createInva
     newSecret: (kind) => generateSecret(prefix(kind), TIME_ORDERED_KINDS.has(kind) ? TIME_ORDERED : undefined),
     prefix,
     sealer,
+    successors: createSuccessorDerivation(options.secrets, { accessToken: prefix('accessToken'), refreshToken: prefix('refreshToken') }),
     accounts: options.accounts ?? {},
     logger: options.logger ?? silentLogger,
     invalidation: bus,

@@ -122,8 +122,10 @@ export interface TokenRecord {
   /** Refresh tokens only: when it was redeemed (rotated). */
   rotatedAt: number | null;
   /**
-   * Refresh tokens only: the sealed successor response, kept during the grace window so a repeat
-   * redemption gets the identical pair. Cleared (null) once the grace window has passed.
+   * Refresh tokens only, once rotated: what lets a repeat redemption inside the grace window get the
+   * identical pair. A short marker (`d1.<key id>`) when the pair is derived from the parent (opaque access
+   * tokens), the sealed successor response on a JWT server. Opaque to the store; cleared (null) by
+   * `deleteExpired` once no replay can be legitimate.
    */
   successor: string | null;
 }
@@ -137,7 +139,7 @@ export interface RotateRefreshInput {
   graceMs: number;
   /** Records of the successor pair, inserted iff this call performs the rotation. */
   successorRecords: TokenRecord[];
-  /** The sealed successor response, stored on the parent for replays. */
+  /** Stored on the parent for replays: the derivation marker or the sealed successor response (see `TokenRecord.successor`). */
   successor: string;
 }
 

@@ -2,10 +2,11 @@
  * `grant_type=refresh_token` with rotation (RFC 6749 section 6, OAuth 2.0 Security BCP 4.14) made
  * idempotent:
  *
- * - the first redemption of a refresh token creates its successor pair, atomically in the store, and
- *   seals the successor's response onto the parent record;
+ * - the first redemption of a refresh token creates its successor pair, atomically in the store. With
+ *   opaque access tokens the pair is derived from the parent token (`successor-derivation.ts`) and the
+ *   parent keeps only a marker naming the key; a JWT server seals the successor's response onto it;
  * - any repeat of that same token inside the grace window (a concurrent request, or a retry after a lost
- *   response) unseals and returns the IDENTICAL pair, so no caller loses the race;
+ *   response) derives (or unseals) and returns the IDENTICAL pair, so no caller loses the race;
  * - a repeat after the window, or of an ancestor whose successor was itself already redeemed, is reuse:
  *   the whole family is revoked and the caller gets `invalid_grant`.
  *
@@ -14,6 +15,7 @@
 import { parseSecret } from '../../crypto/token-format.js';
 import { OAuthError } from '../../errors.js';
 import type { ServerContext } from '../context.js';
+import type { TokenRecord } from '../store.js';
 import { revokeFamily, type GrantHandler } from './grant-context.js';
 import { parseScope } from './scopes.js';
 import type { TokenResponseBody } from './token-issuer.js';
@@ -36,6 +38,36 @@ async function reuse(ctx: ServerContext, familyId: string, clientId: string): Pr
   throw invalidGrant();
 }
 
+/**
+ * A repeat inside the grace window of a parent whose pair was derived: the same pair again, derived with
+ * the key and at the rotation time the parent records, while its refresh token is live and unredeemed.
+ */
+async function replayDerived(
+  ctx: ServerContext,
+  token: string,
+  parent: TokenRecord,
+  marker: string,
+  clientId: string,
+  now: number,
+): Promise<TokenResponseBody> {
+  const pair = parent.rotatedAt === null ? null : ctx.successors.derive(token, parent.rotatedAt, marker);
+  if (!pair) throw invalidGrant();
+  const successor = await ctx.store.findToken(ctx.hash(pair.refreshToken));
+  if (!successor || successor.revokedAt !== null) throw invalidGrant();
+  // The successor was itself redeemed: this token is an older ancestor, replayed after the chain moved on.
+  if (successor.rotatedAt !== null) return reuse(ctx, parent.familyId, clientId);
+  // The access token's record holds the scope the winning request asked for (maybe narrower).
+  const access = await ctx.store.findToken(ctx.hash(pair.accessToken));
+  const accessExpiresAt = access?.expiresAt ?? parent.rotatedAt! + ctx.lifetimes.accessTokenMs;
+  return {
+    access_token: pair.accessToken,
+    token_type: 'Bearer',
+    expires_in: Math.max(0, Math.floor((accessExpiresAt - now) / 1000)),
+    scope: (access?.scopes ?? successor.scopes).join(' '),
+    refresh_token: pair.refreshToken,
+  };
+}
+
 /** Handle the refresh token grant. */
 export const refreshTokenGrant: GrantHandler = async ({ ctx, tokens }, { client }, params) => {
   const token = params.get('refresh_token');
@@ -52,7 +84,11 @@ export const refreshTokenGrant: GrantHandler = async ({ ctx, tokens }, { client 
   }
 
   // Mint the successor up front: the store keeps it only if this call wins the rotation.
+  const now = ctx.now();
+  const derived = tokens.opaque ? ctx.successors.derive(token, now) : null;
   const issued = await tokens.issue({
+    now,
+    secrets: derived ?? undefined,
     clientId: client.clientId,
     userId: current.userId,
     businessId: current.businessId,
@@ -61,7 +97,6 @@ export const refreshTokenGrant: GrantHandler = async ({ ctx, tokens }, { client 
     familyId: current.familyId,
     refresh: true,
   });
-  const now = ctx.now();
   const graceMs = ctx.lifetimes.refreshGraceMs;
   const sealed: SealedSuccessor = { body: issued.body, accessExpiresAt: issued.accessExpiresAt };
   const result = await ctx.store.rotateRefreshToken({
@@ -69,11 +104,9 @@ export const refreshTokenGrant: GrantHandler = async ({ ctx, tokens }, { client 
     now,
     graceMs,
     successorRecords: issued.records,
-    successor: ctx.sealer.seal(sealed, {
-      purpose: SUCCESSOR_PURPOSE,
-      ttlSeconds: Math.ceil(graceMs / 1000) + 60,
-      now,
-    }),
+    successor: derived
+      ? ctx.successors.marker
+      : ctx.sealer.seal(sealed, { purpose: SUCCESSOR_PURPOSE, ttlSeconds: Math.ceil(graceMs / 1000) + 60, now }),
   });
 
   switch (result.status) {
@@ -84,6 +117,7 @@ export const refreshTokenGrant: GrantHandler = async ({ ctx, tokens }, { client 
     case 'invalid':
       throw invalidGrant();
     case 'replayed': {
+      if (ctx.successors.isMarker(result.successor)) return replayDerived(ctx, token, result.token, result.successor, client.clientId, now);
       const previous = ctx.sealer.unseal<SealedSuccessor>(result.successor, { purpose: SUCCESSOR_PURPOSE, now });
       if (!previous) throw invalidGrant();
       const successorRefresh = previous.body.refresh_token;

@@ -28,6 +28,13 @@ export interface IssueRequest {
   familyId: string;
   /** Issue a refresh token too. */
   refresh: boolean;
+  /** The issue time (epoch ms); default `ctx.now()`. */
+  now?: number;
+  /**
+   * The opaque secrets to issue instead of fresh random ones (a rotation's derived successor pair).
+   * Ignored for the access token when the issuer signs JWTs.
+   */
+  secrets?: { accessToken: string; refreshToken: string };
 }
 
 /** Freshly minted tokens: the records to store (hashes only) and the body to send. */
@@ -40,13 +47,16 @@ export interface IssuedTokens {
 /** Mints token pairs: opaque access tokens by default, RFC 9068 JWTs when a codec is given. */
 export interface TokenIssuer {
   issue(request: IssueRequest): Promise<IssuedTokens>;
+  /** Whether access tokens are opaque secrets (false: RFC 9068 JWTs, which cannot be derived). */
+  readonly opaque: boolean;
 }
 
 /** Create the issuer. Every value comes from `ctx.newSecret` (or the JWT codec) and is stored by hash. */
 export function createTokenIssuer(ctx: ServerContext, jwt: JwtAccessTokenCodec | null): TokenIssuer {
   return {
+    opaque: jwt === null,
     async issue(r) {
-      const now = ctx.now();
+      const now = r.now ?? ctx.now();
       const accessExpiresAt = now + ctx.lifetimes.accessTokenMs;
       const accessToken = jwt
         ? await jwt.sign({
@@ -58,7 +68,7 @@ export function createTokenIssuer(ctx: ServerContext, jwt: JwtAccessTokenCodec |
             issuedAt: now,
             expiresAt: accessExpiresAt,
           })
-        : ctx.newSecret('accessToken');
+        : (r.secrets?.accessToken ?? ctx.newSecret('accessToken'));
       const base = {
         familyId: r.familyId,
         clientId: r.clientId,
@@ -79,7 +89,7 @@ export function createTokenIssuer(ctx: ServerContext, jwt: JwtAccessTokenCodec |
         scope: r.scopes.join(' '),
       };
       if (r.refresh) {
-        const refreshToken = ctx.newSecret('refreshToken');
+        const refreshToken = r.secrets?.refreshToken ?? ctx.newSecret('refreshToken');
         records.push({
           ...base,
           hash: ctx.hash(refreshToken),

@@ -5,6 +5,7 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { postForm, obtainTokens, startFixture, type Fixture } from './fixture.js';
 import { generateSecret } from '../../../src/crypto/token-format.js';
+import { generateAccessTokenSigningKey } from '../../../src/server/oauth/jwt-access-token.js';
 import type { ClientRecord } from '../../../src/server/store.js';
 
 let fx: Fixture;
@@ -68,6 +69,35 @@ describe('refresh token rotation', () => {
     expect(await fx.oauth.verifyAccessToken(bodies[0].access_token)).not.toBeNull();
     const next = await refresh(bodies[0].refresh_token);
     expect(next.status).toBe(200);
+  });
+
+  it('stores a marker naming the key on the parent, not the successor response, and replays a narrowed scope', async () => {
+    const first = await obtainTokens(fx, client, secret);
+    const a = await (await refresh(first.refresh_token, { scope: 'read' })).json();
+    expect(a.scope).toBe('read');
+    const parent = await fx.store.findToken(fx.ctx.hash(first.refresh_token));
+    expect(parent?.successor).toBe(fx.ctx.successors.marker);
+    expect(parent?.successor).not.toContain(a.refresh_token);
+    fx.advance(60_000);
+    // A retry without the scope parameter still gets exactly what the winning request got.
+    const b = await (await refresh(first.refresh_token)).json();
+    expect(b).toEqual({ ...a, expires_in: 3600 - 60 });
+  });
+
+  it('on a JWT server, seals the successor response onto the parent and replays the identical pair', async () => {
+    await fx.close();
+    fx = await startFixture({ oauth: { accessTokens: { format: 'jwt', signingKeys: [await generateAccessTokenSigningKey()] } } });
+    await register();
+    const first = await obtainTokens(fx, client, secret);
+    const a = await (await refresh(first.refresh_token)).json();
+    expect(a.access_token.split('.')).toHaveLength(3);
+    const parent = await fx.store.findToken(fx.ctx.hash(first.refresh_token));
+    expect(fx.ctx.successors.isMarker(parent!.successor!)).toBe(false);
+    expect(parent!.successor).toMatch(/^v1\./);
+    fx.advance(1000);
+    const b = await (await refresh(first.refresh_token)).json();
+    expect(b.access_token).toBe(a.access_token);
+    expect(b.refresh_token).toBe(a.refresh_token);
   });
 
   it('answers a retry after a lost response (4 minutes later) with the same successor', async () => {
