@@ -224,7 +224,8 @@ export function describeFuzz(name: string, factory: ConformanceHarnessFactory | 
 
       it('parseSecret never accepts a mutated secret', async () => {
         const prefixes = ['ak', 'pat', 'sk', 'cs', 'at', 'rt', 'ac', 'ss', 'acme_ak'];
-        const pool = prefixes.flatMap((p) => Array.from({ length: 20 }, () => generateSecret(p)));
+        // Both shapes: plain, and time-ordered (OAuth tokens and codes: 8 clock characters more).
+        const pool = prefixes.flatMap((p) => Array.from({ length: 20 }, (_, i) => generateSecret(p, { timeOrdered: i % 2 === 1 })));
         for (const s of pool) expect(parseSecret(s)).not.toBeNull();
         const mutation = fc.record({
           index: fc.nat(pool.length - 1),
