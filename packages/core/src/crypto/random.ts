@@ -88,13 +88,11 @@ export function randomBelow(max: number): number {
   return max <= 0 ? 0 : randomInt(Math.max(1, Math.floor(max)));
 }
 
-/** Encode a non-negative integer (up to 2^53) in base62, left-padded to `width`. */
+/**
+ * Encode a non-negative integer (up to 2^53) in `width` (at most 64) base62 characters, left-padded with
+ * `0`; digits beyond `width` are dropped (see {@link writeBase62}).
+ */
 export function toBase62(value: number, width: number): string {
-  let n = Math.floor(Math.max(0, value));
-  let out = '';
-  do {
-    out = BASE62[n % 62] + out;
-    n = Math.floor(n / 62);
-  } while (n > 0);
-  return out.padStart(width, '0');
+  if (!Number.isInteger(width) || width < 1 || width > scratch.length) throw new RangeError('toBase62: width 1 to 64');
+  return scratch.toString('latin1', 0, writeBase62(scratch, 0, value, width));
 }

@@ -57,21 +57,32 @@ const secretScratch = Buffer.allocUnsafeSlow(MAX_PREFIX_LENGTH + 1 + ORDERED_TAI
 /** Prefixes already checked against `PREFIX_RE`: a server mints from a handful, many times over. */
 const checkedPrefixes = new Set<string>();
 
-/** Generate a new secret with the given prefix (`[a-z][a-z0-9]*`, optionally `ns_kind`). */
-export function generateSecret(prefix: string, options?: GenerateSecretOptions): string {
+/**
+ * Start a secret in the scratch buffer: `<prefix>_`, then the clock segment when `clockMs` is given.
+ * Returns where the 32 body characters go.
+ */
+function openSecret(prefix: string, clockMs: number | undefined): number {
   if (!checkedPrefixes.has(prefix)) {
     if (typeof prefix !== 'string' || !PREFIX_RE.test(prefix)) throw new TypeError(`Invalid secret prefix "${prefix}"`);
     if (checkedPrefixes.size < 64) checkedPrefixes.add(prefix);
   }
-  // Written as bytes into one buffer and decoded once, the CRC32 taken over the same bytes: building
-  // the string piece by piece and encoding it again for the checksum cost twice as much.
-  const out = secretScratch;
-  let n = out.write(prefix, 0, 'latin1');
-  out[n++] = 95; /* _ */
-  if (options?.timeOrdered) n = writeBase62(out, n, Date.now(), CLOCK_SEGMENT_LENGTH);
-  n = fillRandomBase62(out, n, SECRET_BODY_LENGTH);
-  n = writeBase62(out, n, crc32(out.subarray(0, n)), CHECKSUM_LENGTH);
-  return out.toString('latin1', 0, n);
+  let n = secretScratch.write(prefix, 0, 'latin1');
+  secretScratch[n++] = 95; /* _ */
+  return clockMs === undefined ? n : writeBase62(secretScratch, n, clockMs, CLOCK_SEGMENT_LENGTH);
+}
+
+/** Finish the secret whose first `n` characters are in the scratch buffer: its checksum, then the string. */
+function closeSecret(n: number): string {
+  // The CRC32 is taken over the bytes already written, and the whole secret decoded once: building the
+  // string piece by piece and encoding it again for the checksum cost twice as much.
+  const end = writeBase62(secretScratch, n, crc32(secretScratch.subarray(0, n)), CHECKSUM_LENGTH);
+  return secretScratch.toString('latin1', 0, end);
+}
+
+/** Generate a new secret with the given prefix (`[a-z][a-z0-9]*`, optionally `ns_kind`). */
+export function generateSecret(prefix: string, options?: GenerateSecretOptions): string {
+  const n = openSecret(prefix, options?.timeOrdered ? Date.now() : undefined);
+  return closeSecret(fillRandomBase62(secretScratch, n, SECRET_BODY_LENGTH));
 }
 
 /**
@@ -82,15 +93,10 @@ export function generateSecret(prefix: string, options?: GenerateSecretOptions):
  * `clockMs` opens the body with that clock segment (see {@link GenerateSecretOptions.timeOrdered}).
  */
 export function deriveSecret(prefix: string, material: Uint8Array, clockMs?: number): string {
-  if (typeof prefix !== 'string' || !PREFIX_RE.test(prefix)) throw new TypeError(`Invalid secret prefix "${prefix}"`);
   if (material.length < SECRET_BODY_LENGTH * 2) throw new RangeError('deriveSecret: at least 64 bytes of material');
-  const out = secretScratch;
-  let n = out.write(prefix, 0, 'latin1');
-  out[n++] = 95; /* _ */
-  if (clockMs !== undefined) n = writeBase62(out, n, clockMs, CLOCK_SEGMENT_LENGTH);
-  for (let i = 0; i < SECRET_BODY_LENGTH; i++) out[n++] = BASE62_CODES[((material[2 * i]! << 8) | material[2 * i + 1]!) % 62]!;
-  n = writeBase62(out, n, crc32(out.subarray(0, n)), CHECKSUM_LENGTH);
-  return out.toString('latin1', 0, n);
+  let n = openSecret(prefix, clockMs);
+  for (let i = 0; i < SECRET_BODY_LENGTH; i++) secretScratch[n++] = BASE62_CODES[((material[2 * i]! << 8) | material[2 * i + 1]!) % 62]!;
+  return closeSecret(n);
 }
 
 /**

@@ -50,15 +50,16 @@ async function replayDerived(
   clientId: string,
   now: number,
 ): Promise<TokenResponseBody> {
-  const pair = parent.rotatedAt === null ? null : ctx.successors.derive(token, parent.rotatedAt, marker);
-  if (!pair) throw invalidGrant();
+  const rotatedAt = parent.rotatedAt;
+  const pair = rotatedAt === null ? null : ctx.successors.derive(token, rotatedAt, marker);
+  if (rotatedAt === null || !pair) throw invalidGrant();
   const successor = await ctx.store.findToken(ctx.hash(pair.refreshToken));
   if (!successor || successor.revokedAt !== null) throw invalidGrant();
   // The successor was itself redeemed: this token is an older ancestor, replayed after the chain moved on.
   if (successor.rotatedAt !== null) return reuse(ctx, parent.familyId, clientId);
   // The access token's record holds the scope the winning request asked for (maybe narrower).
   const access = await ctx.store.findToken(ctx.hash(pair.accessToken));
-  const accessExpiresAt = access?.expiresAt ?? parent.rotatedAt! + ctx.lifetimes.accessTokenMs;
+  const accessExpiresAt = access?.expiresAt ?? rotatedAt + ctx.lifetimes.accessTokenMs;
   return {
     access_token: pair.accessToken,
     token_type: 'Bearer',
@@ -98,7 +99,6 @@ export const refreshTokenGrant: GrantHandler = async ({ ctx, tokens }, { client 
     refresh: true,
   });
   const graceMs = ctx.lifetimes.refreshGraceMs;
-  const sealed: SealedSuccessor = { body: issued.body, accessExpiresAt: issued.accessExpiresAt };
   const result = await ctx.store.rotateRefreshToken({
     hash,
     now,
@@ -106,7 +106,11 @@ export const refreshTokenGrant: GrantHandler = async ({ ctx, tokens }, { client 
     successorRecords: issued.records,
     successor: derived
       ? ctx.successors.marker
-      : ctx.sealer.seal(sealed, { purpose: SUCCESSOR_PURPOSE, ttlSeconds: Math.ceil(graceMs / 1000) + 60, now }),
+      : ctx.sealer.seal({ body: issued.body, accessExpiresAt: issued.accessExpiresAt } satisfies SealedSuccessor, {
+          purpose: SUCCESSOR_PURPOSE,
+          ttlSeconds: Math.ceil(graceMs / 1000) + 60,
+          now,
+        }),
   });
 
   switch (result.status) {
