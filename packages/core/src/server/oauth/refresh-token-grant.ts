@@ -39,6 +39,18 @@ async function reuse(ctx: ServerContext, familyId: string, clientId: string): Pr
 }
 
 /**
+ * The successor refresh token a replayed parent was rotated into, while it is live and unredeemed. When
+ * the successor was itself redeemed, the replayed token is an older ancestor replayed after the chain
+ * moved on: reuse, which revokes the family.
+ */
+async function liveSuccessor(ctx: ServerContext, refreshToken: string | undefined, parent: TokenRecord, clientId: string): Promise<TokenRecord> {
+  const successor = refreshToken ? await ctx.store.findToken(ctx.hash(refreshToken)) : null;
+  if (!successor || successor.revokedAt !== null) throw invalidGrant();
+  if (successor.rotatedAt !== null) return reuse(ctx, parent.familyId, clientId);
+  return successor;
+}
+
+/**
  * A repeat inside the grace window of a parent whose pair was derived: the same pair again, derived with
  * the key and at the rotation time the parent records, while its refresh token is live and unredeemed.
  */
@@ -51,12 +63,10 @@ async function replayDerived(
   now: number,
 ): Promise<TokenResponseBody> {
   const rotatedAt = parent.rotatedAt;
-  const pair = rotatedAt === null ? null : ctx.successors.derive(token, rotatedAt, marker);
-  if (rotatedAt === null || !pair) throw invalidGrant();
-  const successor = await ctx.store.findToken(ctx.hash(pair.refreshToken));
-  if (!successor || successor.revokedAt !== null) throw invalidGrant();
-  // The successor was itself redeemed: this token is an older ancestor, replayed after the chain moved on.
-  if (successor.rotatedAt !== null) return reuse(ctx, parent.familyId, clientId);
+  if (rotatedAt === null) throw invalidGrant();
+  const pair = ctx.successors.derive(token, rotatedAt, marker);
+  if (!pair) throw invalidGrant();
+  const successor = await liveSuccessor(ctx, pair.refreshToken, parent, clientId);
   // The access token's record holds the scope the winning request asked for (maybe narrower).
   const access = await ctx.store.findToken(ctx.hash(pair.accessToken));
   const accessExpiresAt = access?.expiresAt ?? rotatedAt + ctx.lifetimes.accessTokenMs;
@@ -124,11 +134,7 @@ export const refreshTokenGrant: GrantHandler = async ({ ctx, tokens }, { client 
       if (ctx.successors.isMarker(result.successor)) return replayDerived(ctx, token, result.token, result.successor, client.clientId, now);
       const previous = ctx.sealer.unseal<SealedSuccessor>(result.successor, { purpose: SUCCESSOR_PURPOSE, now });
       if (!previous) throw invalidGrant();
-      const successorRefresh = previous.body.refresh_token;
-      const successor = successorRefresh ? await ctx.store.findToken(ctx.hash(successorRefresh)) : null;
-      if (!successor || successor.revokedAt !== null) throw invalidGrant();
-      // The successor was itself redeemed: this token is an older ancestor, replayed after the chain moved on.
-      if (successor.rotatedAt !== null) return reuse(ctx, result.token.familyId, client.clientId);
+      await liveSuccessor(ctx, previous.body.refresh_token, result.token, client.clientId);
       return { ...previous.body, expires_in: Math.max(0, Math.floor((previous.accessExpiresAt - now) / 1000)) };
     }
   }
