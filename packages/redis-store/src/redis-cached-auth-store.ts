@@ -9,6 +9,8 @@ import {
   ConfigError,
   type CredentialRecord,
   type Duration,
+  type RotateRefreshForInput,
+  type RotateRefreshResult,
   StoreError,
   type TokenRecord,
   toMs,
@@ -78,7 +80,7 @@ function duration(value: Duration | undefined, fallback: number, what: string): 
  *
  * - **What is cached**: found records only, as JSON, for `ttl` (30 s by default). A miss is never cached,
  *   so a credential or token created a moment ago works at once.
- * - **Invalidation**: `updateCredential`, `revokeToken`, `revokeFamily`, `rotateRefreshToken`,
+ * - **Invalidation**: `updateCredential`, `revokeToken`, `revokeFamily`, `rotateRefreshToken(For)`,
  *   `saveTokens` and `deleteExpired` delete the affected entries after the store commits and before they
  *   return, so the change is seen by every process at once. Each family keeps a Redis set of its cached
  *   token hashes for `revokeFamily`. `touchCredentials` does not invalidate: a cached credential's
@@ -178,6 +180,10 @@ export function redisCachedAuthStore(store: AuthStore, options: RedisCachedAuthS
   }
 
   const tokenPairs = (hashes: readonly string[]) => hashes.flatMap((hash) => [tokKey(hash), tokTomb(hash)]);
+  /** After a rotation: the parent, and the successors unless it surely lost (it may have committed if it threw). */
+  const rotationPairs = (result: RotateRefreshResult | undefined, parent: string, successors: readonly { hash: string }[]) =>
+    tokenPairs(result && result.status !== 'rotated' ? [parent] : [parent, ...successors.map((s) => s.hash)]);
+  const rotateFor = store.rotateRefreshTokenFor?.bind(store);
 
   /** Run a write on the store, then invalidate, whether the write returned or threw (it may have committed). */
   async function thenInvalidate<T>(write: () => Promise<T>, pairs: (result: T | undefined) => string[]): Promise<T> {
@@ -262,14 +268,17 @@ export function redisCachedAuthStore(store: AuthStore, options: RedisCachedAuthS
     rotateRefreshToken(input) {
       return thenInvalidate(
         () => store.rotateRefreshToken(input),
-        (result) =>
-          tokenPairs(
-            result && result.status !== 'rotated'
-              ? [input.hash]
-              : [input.hash, ...input.successorRecords.map((r) => r.hash)],
-          ),
+        (result) => rotationPairs(result, input.hash, input.successorRecords),
       );
     },
+    // Only when the wrapped store has it: the token endpoint then falls back to findToken + rotateRefreshToken.
+    ...(rotateFor && {
+      rotateRefreshTokenFor: (input: RotateRefreshForInput) =>
+        thenInvalidate(
+          () => rotateFor(input),
+          (result) => rotationPairs(result, input.hash, input.successors),
+        ),
+    }),
 
     revokeToken(hash, now) {
       return thenInvalidate(

@@ -232,6 +232,24 @@ describe('redisCachedAuthStore: revocation seen by every process at once', () =>
     expect(await A.findToken(parent.hash)).toEqual({ ...parent, rotatedAt: now, successor: 'sealed' });
   });
 
+  it('a rotateRefreshTokenFor through B is seen by A; over a store without it, the wrapper has none either', async () => {
+    const { A, B } = await twoProcesses();
+    const parent = token({ type: 'refresh_token' });
+    await A.saveTokens([parent]);
+    expect(await A.findToken(parent.hash)).toEqual(parent);
+    const now = Date.now();
+    const successors = [{ hash: uid('tok'), type: 'access_token' as const, createdAt: now, expiresAt: now + HOUR }];
+    const result = await B.rotateRefreshTokenFor!({ hash: parent.hash, clientId: parent.clientId, now, graceMs: 60_000, successors, successor: 'd1.x' });
+    expect(result.status).toBe('rotated');
+    expect(await A.findToken(parent.hash)).toEqual({ ...parent, rotatedAt: now, successor: 'd1.x' });
+    expect(await A.findToken(successors[0]!.hash)).toMatchObject({ familyId: parent.familyId, scopes: parent.scopes });
+
+    const { rotateRefreshTokenFor: _, ...without } = memoryAuthStore();
+    const wrapped = redisCachedAuthStore(without, { redis: await redisA(), prefix: nextPrefix() });
+    expect(wrapped.rotateRefreshTokenFor).toBeUndefined();
+    expect(typeof wrapped.rotateRefreshToken).toBe('function');
+  });
+
   it('deleteExpired through B retires every token A cached', async () => {
     const { A, B } = await twoProcesses();
     const old = token({ expiresAt: Date.now() - 1 });

@@ -7,8 +7,10 @@ import {
   type CredentialFilter,
   type CredentialPatch,
   type Duration,
+  type RotateRefreshForInput,
   type RotateRefreshInput,
   type RotateRefreshResult,
+  type SuccessorToken,
   type TokenRecord,
   toMs,
 } from '@auth/core';
@@ -94,6 +96,57 @@ const TOKEN_COLUMN_TYPES = {
   rotated_at: 'bigint',
   successor: 'text',
 } as const satisfies Record<keyof TokenRow, 'text' | 'bigint'>;
+
+/** Columns a successor of `rotateRefreshTokenFor` copies from its parent (see `successorRecord` in the core). */
+const INHERITED_COLUMNS: ReadonlySet<keyof TokenRow> = new Set(['family_id', 'client_id', 'user_id', 'business_id', 'scopes']);
+
+/** One rotation as the store runs it, from either `rotateRefreshToken` or `rotateRefreshTokenFor`. */
+interface Rotation {
+  hash: string;
+  now: number;
+  successor: string;
+  /** `rotateRefreshTokenFor`: only a token of this client rotates, and its successors inherit its columns. */
+  clientId: string | null;
+  /** The successor rows' own columns: all of them, or all but the {@link INHERITED_COLUMNS}. */
+  own: readonly Partial<TokenRow>[];
+  /** The successor rows in full, given the parent row the UPDATE returned. */
+  rows(parent: TokenRow): TokenRow[];
+}
+
+/** `rotateRefreshToken`: the caller built the successor records. */
+function givenRotation(input: RotateRefreshInput): Rotation {
+  const rows = input.successorRecords.map(fromToken);
+  return { hash: input.hash, now: input.now, successor: input.successor, clientId: null, own: rows, rows: () => rows };
+}
+
+/** `rotateRefreshTokenFor`: the successor rows take the parent's family, client, user, business and scopes. */
+function inheritedRotation(input: RotateRefreshForInput): Rotation {
+  const own = input.successors.map((s: SuccessorToken) => ({
+    hash: s.hash,
+    type: s.type,
+    created_at: s.createdAt,
+    expires_at: s.expiresAt,
+    revoked_at: null,
+    rotated_at: null,
+    successor: null,
+  }));
+  return {
+    hash: input.hash,
+    now: input.now,
+    successor: input.successor,
+    clientId: input.clientId,
+    own,
+    rows: (parent) =>
+      own.map((row) => ({
+        ...row,
+        family_id: parent.family_id,
+        client_id: parent.client_id,
+        user_id: parent.user_id,
+        business_id: parent.business_id,
+        scopes: parent.scopes,
+      })),
+  };
+}
 
 /**
  * The SQL {@link AuthStore} over a Kysely instance. {@link sqliteAuthStore} and {@link postgresAuthStore}
@@ -181,20 +234,26 @@ export function buildSqlAuthStore<DB>(config: SqlAuthStoreConfig<DB>, hooks: Sql
     db.selectFrom('tokens').select(COLUMNS.tokens).where('hash', '=', param((hash) => hash)),
   );
   /**
-   * The conditional UPDATE that makes a rotation win, returning the parent row. Written once: the
-   * transaction (`rotateParent`) and Postgres' one-statement rotation (`rotateStatement`) both use it.
+   * The conditional UPDATE that makes a rotation win, returning the parent row; `forClient` adds the
+   * client condition of {@link AuthStore.rotateRefreshTokenFor}. Written once: the transaction
+   * (`rotateParent`) and Postgres' one-statement rotation (`rotateStatement`) both use it.
    */
-  const winRotation = (qb: QueryCreator<AuthDatabase>, param: ParamOf<RotateRefreshInput>) =>
-    qb
+  const winRotation = (qb: QueryCreator<AuthDatabase>, param: ParamOf<Rotation>, forClient: boolean) => {
+    const update = qb
       .updateTable('tokens')
       .set({ rotated_at: param((a) => a.now), successor: param((a) => a.successor) })
       .where('hash', '=', param((a) => a.hash))
       .where('type', '=', 'refresh_token')
       .where('rotated_at', 'is', null)
       .where('revoked_at', 'is', null)
-      .where('expires_at', '>', param((a) => a.now))
-      .returning(COLUMNS.tokens);
-  const rotateParent = new FixedQuery<RotateRefreshInput, TokenRow>((param) => winRotation(db, param));
+      .where('expires_at', '>', param((a) => a.now));
+    return (forClient ? update.where('client_id', '=', param((a) => a.clientId)) : update).returning(COLUMNS.tokens);
+  };
+  const rotateParents = [false, true].map(
+    (forClient) => new FixedQuery<Rotation, TokenRow>((param) => winRotation(db, param, forClient)),
+  );
+  const rotateParent = (conn: Kysely<AuthDatabase>, rotation: Rotation) =>
+    rotateParents[rotation.clientId === null ? 0 : 1]!.execute(conn, rotation);
   const touchCredential = new FixedQuery<{ id: string; at: number }, unknown>((param) =>
     db
       .updateTable('credentials')
@@ -218,15 +277,18 @@ export function buildSqlAuthStore<DB>(config: SqlAuthStoreConfig<DB>, hooks: Sql
   );
 
   async function insertTokens(conn: Kysely<AuthDatabase>, records: readonly TokenRecord[]): Promise<void> {
-    if (records.length === 0) return;
-    if (records.length <= FIXED_INSERT_ROWS) {
-      await insertTokenRows[records.length - 1]!.execute(conn, records.map(fromToken));
+    await insertRows(conn, records.map(fromToken));
+  }
+  async function insertRows(conn: Kysely<AuthDatabase>, rows: readonly TokenRow[]): Promise<void> {
+    if (rows.length === 0) return;
+    if (rows.length <= FIXED_INSERT_ROWS) {
+      await insertTokenRows[rows.length - 1]!.execute(conn, rows);
       return;
     }
-    for (let i = 0; i < records.length; i += INSERT_CHUNK) {
+    for (let i = 0; i < rows.length; i += INSERT_CHUNK) {
       await conn
         .insertInto('tokens')
-        .values(records.slice(i, i + INSERT_CHUNK).map(fromToken))
+        .values(rows.slice(i, i + INSERT_CHUNK))
         .execute();
     }
   }
@@ -248,9 +310,9 @@ export function buildSqlAuthStore<DB>(config: SqlAuthStoreConfig<DB>, hooks: Sql
   );
 
   /** The conditional UPDATE that makes a rotation win, then its successor rows; the parent row or none. */
-  async function rotateIn(trx: Kysely<AuthDatabase>, input: RotateRefreshInput): Promise<TokenRow | undefined> {
-    const [parent] = (await rotateParent.execute(trx, input)).rows;
-    if (parent) await insertTokens(trx, input.successorRecords);
+  async function rotateIn(trx: Kysely<AuthDatabase>, rotation: Rotation): Promise<TokenRow | undefined> {
+    const [parent] = (await rotateParent(trx, rotation)).rows;
+    if (parent) await insertRows(trx, rotation.rows(parent));
     return parent;
   }
   /**
@@ -258,25 +320,29 @@ export function buildSqlAuthStore<DB>(config: SqlAuthStoreConfig<DB>, hooks: Sql
    * INSERT, COMMIT). The conditional UPDATE is a data-modifying CTE; the successor rows are selected
    * `FROM` its output, so they are inserted only when the UPDATE won (zero rows otherwise), and a failed
    * insert undoes the UPDATE with the statement. Under READ COMMITTED a concurrent rotation of the same
-   * row waits for the winner's lock, re-checks `rotated_at IS NULL` and updates nothing.
-   * One compiled query per successor count (a rotation saves one to a few rows).
+   * row waits for the winner's lock, re-checks `rotated_at IS NULL` and updates nothing. Inherited
+   * successors (`rotateRefreshTokenFor`) take the parent's columns from the CTE's output.
+   * One compiled query per successor count and kind (a rotation saves one to a few rows).
    */
-  const rotateStatements = new Map<number, FixedQuery<{ input: RotateRefreshInput; rows: readonly TokenRow[] }, TokenRow>>();
-  const rotateStatement = (count: number) => {
-    let query = rotateStatements.get(count);
+  const rotateStatements = new Map<string, FixedQuery<{ rotation: Rotation; rows: readonly Partial<TokenRow>[] }, TokenRow>>();
+  const rotateStatement = (count: number, inherit: boolean) => {
+    const key = `${count}:${inherit}`;
+    let query = rotateStatements.get(key);
     if (query === undefined) {
       query = new FixedQuery((param) => {
-        const withParent = db.with('rotated_parent', (qb) => winRotation(qb, (read) => param((a) => read(a.input))));
+        const withParent = db.with('rotated_parent', (qb) =>
+          winRotation(qb, (read) => param((a) => read(a.rotation)), inherit),
+        );
         return withParent
           .with('successor_rows', (qb) => {
             const successorRow = (row: number) =>
-              qb
-                .selectFrom('rotated_parent')
-                .select((eb) =>
-                  COLUMNS.tokens.map((column) =>
-                    eb.cast(eb.val(param((a) => a.rows[row]![column])), TOKEN_COLUMN_TYPES[column]).as(column),
-                  ),
-                );
+              qb.selectFrom('rotated_parent').select((eb) =>
+                COLUMNS.tokens.map((column) =>
+                  inherit && INHERITED_COLUMNS.has(column)
+                    ? eb.ref(`rotated_parent.${column}`).as(column)
+                    : eb.cast(eb.val(param((a) => a.rows[row]![column])), TOKEN_COLUMN_TYPES[column]).as(column),
+                ),
+              );
             let successors = successorRow(0);
             for (let row = 1; row < count; row++) successors = successors.unionAll(successorRow(row));
             return qb.insertInto('tokens').columns(COLUMNS.tokens).expression(successors);
@@ -284,15 +350,16 @@ export function buildSqlAuthStore<DB>(config: SqlAuthStoreConfig<DB>, hooks: Sql
           .selectFrom('rotated_parent')
           .select(COLUMNS.tokens);
       });
-      rotateStatements.set(count, query);
+      rotateStatements.set(key, query);
     }
     return query;
   };
-  async function rotateInOneStatement(input: RotateRefreshInput): Promise<TokenRow | undefined> {
-    const count = input.successorRecords.length;
-    if (count === 0) return (await rotateParent.execute(db, input)).rows[0];
-    if (count > FIXED_INSERT_ROWS) return rotationTransaction().execute((trx) => rotateIn(trx, input));
-    const [parent] = (await rotateStatement(count).execute(db, { input, rows: input.successorRecords.map(fromToken) })).rows;
+  async function rotateInOneStatement(rotation: Rotation): Promise<TokenRow | undefined> {
+    const count = rotation.own.length;
+    if (count === 0) return (await rotateParent(db, rotation)).rows[0];
+    if (count > FIXED_INSERT_ROWS) return rotationTransaction().execute((trx) => rotateIn(trx, rotation));
+    const query = rotateStatement(count, rotation.clientId !== null);
+    const [parent] = (await query.execute(db, { rotation, rows: rotation.own })).rows;
     return parent;
   }
 
@@ -302,22 +369,41 @@ export function buildSqlAuthStore<DB>(config: SqlAuthStoreConfig<DB>, hooks: Sql
   // follow-up read comes after the commit; a failed batch is rolled back and retried rotation by rotation.
   const rotations =
     dialect === 'sqlite'
-      ? createGroupCommit<RotateRefreshInput, TokenRow | undefined>(
-          (inputs) =>
+      ? createGroupCommit<Rotation, TokenRow | undefined>(
+          (batch) =>
             db.transaction().execute(async (trx) => {
               const won: (TokenRow | undefined)[] = [];
-              const successors: TokenRecord[] = [];
-              for (const input of inputs) {
-                const [parent] = (await rotateParent.execute(trx, input)).rows;
+              const successors: TokenRow[] = [];
+              for (const rotation of batch) {
+                const [parent] = (await rotateParent(trx, rotation)).rows;
                 won.push(parent);
-                if (parent) successors.push(...input.successorRecords);
+                if (parent) successors.push(...rotation.rows(parent));
               }
-              await insertTokens(trx, successors);
+              await insertRows(trx, successors);
               return won;
             }),
-          (input) => db.transaction().execute((trx) => rotateIn(trx, input)),
+          (rotation) => db.transaction().execute((trx) => rotateIn(trx, rotation)),
         )
       : null;
+
+  async function rotate(rotation: Rotation, graceMs: number): Promise<RotateRefreshResult> {
+    const { hash, now } = rotation;
+    const won = rotations ? await rotations.write(rotation) : await rotateInOneStatement(rotation);
+    if (won) return { status: 'rotated', token: toToken(won) };
+
+    // Lost or not rotatable. A fresh statement sees the winner's commit, successor included.
+    const [row] = (await selectToken.execute(db, hash)).rows;
+    if (!row) return { status: 'invalid', token: null };
+    const token = toToken(row);
+    if (token.type !== 'refresh_token' || token.revokedAt !== null) return { status: 'invalid', token };
+    if (token.rotatedAt !== null) {
+      if (now - token.rotatedAt <= graceMs && token.successor !== null) {
+        return { status: 'replayed', token, successor: token.successor };
+      }
+      return { status: 'reused', token };
+    }
+    return { status: 'invalid', token };
+  }
 
   return {
     dialect,
@@ -460,24 +546,9 @@ export function buildSqlAuthStore<DB>(config: SqlAuthStoreConfig<DB>, hooks: Sql
         return row ? toToken(row) : null;
       }),
     rotateRefreshToken: (input: RotateRefreshInput) =>
-      run('rotateRefreshToken', async (): Promise<RotateRefreshResult> => {
-        const { hash, now, graceMs } = input;
-        const won = rotations ? await rotations.write(input) : await rotateInOneStatement(input);
-        if (won) return { status: 'rotated', token: toToken(won) };
-
-        // Lost or not rotatable. A fresh statement sees the winner's commit, successor included.
-        const [row] = (await selectToken.execute(db, hash)).rows;
-        if (!row) return { status: 'invalid', token: null };
-        const token = toToken(row);
-        if (token.type !== 'refresh_token' || token.revokedAt !== null) return { status: 'invalid', token };
-        if (token.rotatedAt !== null) {
-          if (now - token.rotatedAt <= graceMs && token.successor !== null) {
-            return { status: 'replayed', token, successor: token.successor };
-          }
-          return { status: 'reused', token };
-        }
-        return { status: 'invalid', token };
-      }),
+      run('rotateRefreshToken', () => rotate(givenRotation(input), input.graceMs)),
+    rotateRefreshTokenFor: (input: RotateRefreshForInput) =>
+      run('rotateRefreshTokenFor', () => rotate(inheritedRotation(input), input.graceMs)),
     revokeToken: (hash, now) =>
       run('revokeToken', async () => {
         const row = await db

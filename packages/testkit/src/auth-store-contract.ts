@@ -1,7 +1,9 @@
-import type {
-  AuthStore,
-  RotateRefreshInput,
-  TokenRecord,
+import {
+  type AuthStore,
+  type RotateRefreshForInput,
+  type RotateRefreshInput,
+  successorRecord,
+  type TokenRecord,
 } from '@auth/core';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { storeRecords, uid } from './store-records.js';
@@ -10,6 +12,12 @@ import { storeRecords, uid } from './store-records.js';
 export interface AuthStoreFixture {
   store: AuthStore;
   cleanup(): Promise<void>;
+  /**
+   * `false` for a store without the optional `rotateRefreshTokenFor`: the contract then checks that the
+   * method is absent (the token endpoint falls back to `findToken` + `rotateRefreshToken`) instead of
+   * checking its behaviour. Default: the store has it.
+   */
+  rotateRefreshTokenFor?: false;
 }
 
 /** The latest instant a JavaScript `Date` can hold, in epoch milliseconds: still below 2^53. */
@@ -30,6 +38,21 @@ function rotation(parent: TokenRecord, now: number, overrides: Partial<RotateRef
     graceMs: GRACE,
     successorRecords: [access, refresh],
     successor: `sealed:${access.hash}:${refresh.hash}`,
+    ...overrides,
+  };
+}
+
+/** The same redemption through `rotateRefreshTokenFor`: the successors carry only what the endpoint minted. */
+function rotationFor(parent: TokenRecord, now: number, overrides: Partial<RotateRefreshForInput> = {}): RotateRefreshForInput {
+  const access = { hash: uid('tok'), type: 'access_token' as const, createdAt: now, expiresAt: now + HOUR };
+  const refresh = { hash: uid('tok'), type: 'refresh_token' as const, createdAt: now, expiresAt: now + 48 * HOUR };
+  return {
+    hash: parent.hash,
+    clientId: parent.clientId,
+    now,
+    graceMs: GRACE,
+    successors: [access, refresh],
+    successor: `d1.${access.hash}`,
     ...overrides,
   };
 }
@@ -387,6 +410,98 @@ export function describeAuthStoreContract(name: string, factory: () => Promise<A
         }
         // Parent + the winner's pair, each stored exactly once.
         expect(await store.revokeFamily(parent.familyId, T0 + 20)).toBe(3);
+      });
+
+      describe('rotateRefreshTokenFor (optional)', () => {
+        /** The store's method, or a failure saying the fixture must declare it absent. */
+        const rotateFor = (input: RotateRefreshForInput) => {
+          if (!store.rotateRefreshTokenFor) throw new Error('rotateRefreshTokenFor is missing: set rotateRefreshTokenFor: false in the fixture');
+          return store.rotateRefreshTokenFor(input);
+        };
+        const declaredAbsent = () => fixture?.rotateRefreshTokenFor === false;
+
+        it('is present unless the fixture declares it absent', () => {
+          expect(typeof store.rotateRefreshTokenFor).toBe(declaredAbsent() ? 'undefined' : 'function');
+        });
+
+        it("rotates a token of the client; the successors inherit the parent's family, client, user, business and scopes", async () => {
+          if (declaredAbsent()) return;
+          const parent = token({ userId: null, scopes: ['a', 'b'] });
+          await store.saveTokens([parent]);
+          const input = rotationFor(parent, T0 + 10);
+          const rotated = { ...parent, rotatedAt: T0 + 10, successor: input.successor };
+          expect(await rotateFor(input)).toEqual({ status: 'rotated', token: rotated });
+          for (const s of input.successors) expect(await store.findToken(s.hash)).toEqual(successorRecord(parent, s));
+          expect(await store.findToken(parent.hash)).toEqual(rotated);
+        });
+
+        it("leaves another client's token as it is, answered as a lost rotation, and stores nothing", async () => {
+          if (declaredAbsent()) return;
+          const parent = token();
+          await store.saveTokens([parent]);
+          const stranger = rotationFor(parent, T0 + 10, { clientId: 'client-2' });
+          expect(await rotateFor(stranger)).toEqual({ status: 'invalid', token: parent });
+          for (const s of stranger.successors) expect(await store.findToken(s.hash)).toBeNull();
+          expect(await store.findToken(parent.hash)).toEqual(parent);
+
+          // Its own client still rotates it; the stranger then gets the replay, which the caller refuses by clientId.
+          const own = rotationFor(parent, T0 + 20);
+          expect((await rotateFor(own)).status).toBe('rotated');
+          const late = await rotateFor(rotationFor(parent, T0 + 30, { clientId: 'client-2' }));
+          expect(late).toEqual({ status: 'replayed', token: { ...parent, rotatedAt: T0 + 20, successor: own.successor }, successor: own.successor });
+        });
+
+        it('replays inside the grace window, reports reuse after it, refuses expired, revoked, unknown and access tokens', async () => {
+          if (declaredAbsent()) return;
+          const parent = token();
+          const expired = token({ expiresAt: T0 + 100 });
+          const revoked = token({ revokedAt: T0 + 1 });
+          const access = token({ type: 'access_token' });
+          await store.saveTokens([parent, expired, revoked, access]);
+          const first = rotationFor(parent, T0 + 10);
+          await rotateFor(first);
+          const rotated = { ...parent, rotatedAt: T0 + 10, successor: first.successor };
+
+          const retry = rotationFor(parent, T0 + 10 + GRACE);
+          expect(await rotateFor(retry)).toEqual({ status: 'replayed', token: rotated, successor: first.successor });
+          const late = rotationFor(parent, T0 + 11 + GRACE);
+          expect(await rotateFor(late)).toEqual({ status: 'reused', token: rotated });
+          const atExpiry = rotationFor(expired, T0 + 100);
+          expect(await rotateFor(atExpiry)).toEqual({ status: 'invalid', token: expired });
+          const onRevoked = rotationFor(revoked, T0 + 10);
+          expect(await rotateFor(onRevoked)).toEqual({ status: 'invalid', token: revoked });
+          const onAccess = rotationFor(access, T0 + 10);
+          expect(await rotateFor(onAccess)).toEqual({ status: 'invalid', token: access });
+          const unknown = rotationFor(token(), T0 + 10);
+          expect(await rotateFor(unknown)).toEqual({ status: 'invalid', token: null });
+          for (const input of [retry, late, atExpiry, onRevoked, onAccess, unknown]) {
+            for (const s of input.successors) expect(await store.findToken(s.hash)).toBeNull();
+          }
+        });
+
+        it('rotates once under 100 concurrent redemptions, mixed with rotateRefreshToken; the others replay', async () => {
+          if (declaredAbsent()) return;
+          const parent = token();
+          await store.saveTokens([parent]);
+          const inputs = Array.from({ length: 100 }, (_, i) =>
+            i % 2 === 0 ? { for: rotationFor(parent, T0 + 10) } : { given: rotation(parent, T0 + 10) },
+          );
+          const results = await Promise.all(
+            inputs.map((input) => ('for' in input ? rotateFor(input.for) : store.rotateRefreshToken(input.given))),
+          );
+          const winners = results.flatMap((r, i) => (r.status === 'rotated' ? [inputs[i]!] : []));
+          expect(winners).toHaveLength(1);
+          const winner = winners[0]!;
+          const winnerSuccessor = 'for' in winner ? winner.for.successor : winner.given.successor;
+          const replayed = results.filter((r) => r.status === 'replayed');
+          expect(replayed).toHaveLength(99);
+          for (const r of replayed) expect(r.successor).toBe(winnerSuccessor);
+          for (const input of inputs) {
+            const hashes = 'for' in input ? input.for.successors.map((s) => s.hash) : input.given.successorRecords.map((r) => r.hash);
+            for (const hash of hashes) expect((await store.findToken(hash)) !== null).toBe(input === winner);
+          }
+          expect(await store.revokeFamily(parent.familyId, T0 + 20)).toBe(3);
+        });
       });
 
       it('revokes one token, keeping the first revocation time; unknown is null', async () => {

@@ -143,7 +143,58 @@ export interface RotateRefreshInput {
   successor: string;
 }
 
-/** Result of {@link AuthStore.rotateRefreshToken}. */
+/**
+ * One token of a successor pair for {@link AuthStore.rotateRefreshTokenFor}: what the token endpoint
+ * minted. The store takes the rest from the parent row (see {@link successorRecord}).
+ */
+export interface SuccessorToken {
+  hash: string;
+  type: TokenRecord['type'];
+  createdAt: number;
+  expiresAt: number;
+}
+
+/** Input of {@link AuthStore.rotateRefreshTokenFor}. */
+export interface RotateRefreshForInput {
+  /** Hash of the refresh token being redeemed. */
+  hash: string;
+  /**
+   * The authenticated client: only a token issued to it rotates. Another client's token is left as it
+   * is and answered like a rotation that did not win (`invalid`, `replayed` or `reused`); the caller
+   * refuses it by `token.clientId`.
+   */
+  clientId: string;
+  now: number;
+  /** How long after rotation a repeat of the same token still gets the same successor. */
+  graceMs: number;
+  /** The successor pair, stored iff this call performs the rotation, as {@link successorRecord} builds it. */
+  successors: SuccessorToken[];
+  /** Stored on the parent for replays (see `TokenRecord.successor`). */
+  successor: string;
+}
+
+/**
+ * The record a store saves for `successor` when it rotates `parent` in {@link AuthStore.rotateRefreshTokenFor}:
+ * the parent's family, client, user, business and scopes, current (not revoked, rotated or holding a successor).
+ */
+export function successorRecord(parent: TokenRecord, successor: SuccessorToken): TokenRecord {
+  return {
+    hash: successor.hash,
+    type: successor.type,
+    familyId: parent.familyId,
+    clientId: parent.clientId,
+    userId: parent.userId,
+    businessId: parent.businessId,
+    scopes: [...parent.scopes],
+    createdAt: successor.createdAt,
+    expiresAt: successor.expiresAt,
+    revokedAt: null,
+    rotatedAt: null,
+    successor: null,
+  };
+}
+
+/** Result of {@link AuthStore.rotateRefreshToken} and {@link AuthStore.rotateRefreshTokenFor}. */
 export type RotateRefreshResult =
   /** This call rotated the token; `successorRecords` were stored. */
   | { status: 'rotated'; token: TokenRecord }
@@ -194,6 +245,15 @@ export interface AuthStore {
    * grace window) with the successor the winner stored.
    */
   rotateRefreshToken(input: RotateRefreshInput): Promise<RotateRefreshResult>;
+  /**
+   * OPTIONAL, ATOMIC: {@link rotateRefreshToken} for a token of `input.clientId` whose successors inherit
+   * the parent's family, client, user, business and scopes ({@link successorRecord}), so the token
+   * endpoint need not read the parent first: one store operation per refresh instead of two (on
+   * Postgres, one round trip). Same outcomes as `rotateRefreshToken`, plus: a token of another client
+   * never rotates (it gets what a lost rotation gets). The built-in stores implement it; a store without
+   * it gets the read, then `rotateRefreshToken`.
+   */
+  rotateRefreshTokenFor?(input: RotateRefreshForInput): Promise<RotateRefreshResult>;
   /** Revoke one token by hash. Returns the record (revoked) or null if unknown. */
   revokeToken(hash: string, now: number): Promise<TokenRecord | null>;
   /** Revoke every token of a family. Returns how many were newly revoked. */

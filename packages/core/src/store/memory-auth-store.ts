@@ -8,10 +8,12 @@ import type {
   CredentialFilter,
   CredentialPatch,
   CredentialRecord,
+  RotateRefreshForInput,
   RotateRefreshInput,
   RotateRefreshResult,
   TokenRecord,
 } from '../server/store.js';
+import { successorRecord } from '../server/store.js';
 
 const clone = <T>(v: T): T => structuredClone(v);
 
@@ -37,6 +39,30 @@ export function memoryAuthStore(): AuthStore {
     (f.businessId === undefined || c.businessId === f.businessId) &&
     (f.clientId === undefined || c.clientId === f.clientId) &&
     (f.includeRevoked || c.revokedAt === null);
+
+  /** Both rotations: the same checks in the same order, so a token of another client fails like a lost rotation. */
+  function rotate(
+    input: Pick<RotateRefreshInput, 'hash' | 'now' | 'graceMs' | 'successor'>,
+    clientId: string | undefined,
+    successors: (parent: TokenRecord) => readonly TokenRecord[],
+  ): RotateRefreshResult {
+    const rec = tokens.get(input.hash);
+    if (rec?.type !== 'refresh_token') return { status: 'invalid', token: rec ? clone(rec) : null };
+    if (rec.revokedAt !== null) return { status: 'invalid', token: clone(rec) };
+    if (rec.rotatedAt !== null) {
+      if (input.now - rec.rotatedAt <= input.graceMs && rec.successor !== null) {
+        return { status: 'replayed', token: clone(rec), successor: rec.successor };
+      }
+      return { status: 'reused', token: clone(rec) };
+    }
+    if (rec.expiresAt <= input.now || (clientId !== undefined && rec.clientId !== clientId)) {
+      return { status: 'invalid', token: clone(rec) };
+    }
+    rec.rotatedAt = input.now;
+    rec.successor = input.successor;
+    for (const r of successors(rec)) tokens.set(r.hash, clone(r));
+    return { status: 'rotated', token: clone(rec) };
+  }
 
   return {
     async createCredential(record) {
@@ -119,20 +145,10 @@ export function memoryAuthStore(): AuthStore {
       return rec ? clone(rec) : null;
     },
     async rotateRefreshToken(input: RotateRefreshInput): Promise<RotateRefreshResult> {
-      const rec = tokens.get(input.hash);
-      if (rec?.type !== 'refresh_token') return { status: 'invalid', token: rec ? clone(rec) : null };
-      if (rec.revokedAt !== null) return { status: 'invalid', token: clone(rec) };
-      if (rec.rotatedAt !== null) {
-        if (input.now - rec.rotatedAt <= input.graceMs && rec.successor !== null) {
-          return { status: 'replayed', token: clone(rec), successor: rec.successor };
-        }
-        return { status: 'reused', token: clone(rec) };
-      }
-      if (rec.expiresAt <= input.now) return { status: 'invalid', token: clone(rec) };
-      rec.rotatedAt = input.now;
-      rec.successor = input.successor;
-      for (const r of input.successorRecords) tokens.set(r.hash, clone(r));
-      return { status: 'rotated', token: clone(rec) };
+      return rotate(input, undefined, () => input.successorRecords);
+    },
+    async rotateRefreshTokenFor(input: RotateRefreshForInput): Promise<RotateRefreshResult> {
+      return rotate(input, input.clientId, (parent) => input.successors.map((s) => successorRecord(parent, s)));
     },
     async revokeToken(hash, now) {
       const rec = tokens.get(hash);

@@ -15,7 +15,7 @@
 import { parseSecret } from '../../crypto/token-format.js';
 import { OAuthError } from '../../errors.js';
 import type { ServerContext } from '../context.js';
-import type { TokenRecord } from '../store.js';
+import type { RotateRefreshResult, TokenRecord } from '../store.js';
 import { revokeFamily, type GrantHandler } from './grant-context.js';
 import { parseScope } from './scopes.js';
 import type { TokenResponseBody } from './token-issuer.js';
@@ -79,6 +79,42 @@ async function replayDerived(
   };
 }
 
+/**
+ * The answer when this call did not rotate: the identical pair again inside the grace window, reuse
+ * (family revoked) after it, `invalid_grant` otherwise.
+ */
+function notRotated(
+  ctx: ServerContext,
+  token: string,
+  result: Exclude<RotateRefreshResult, { status: 'rotated' }>,
+  clientId: string,
+  now: number,
+): Promise<TokenResponseBody> {
+  switch (result.status) {
+    case 'reused':
+      return reuse(ctx, result.token.familyId, clientId);
+    case 'invalid':
+      throw invalidGrant();
+    case 'replayed':
+      return replayed(ctx, token, result.token, result.successor, clientId, now);
+  }
+}
+
+async function replayed(
+  ctx: ServerContext,
+  token: string,
+  parent: TokenRecord,
+  successor: string,
+  clientId: string,
+  now: number,
+): Promise<TokenResponseBody> {
+  if (ctx.successors.isMarker(successor)) return replayDerived(ctx, token, parent, successor, clientId, now);
+  const previous = ctx.sealer.unseal<SealedSuccessor>(successor, { purpose: SUCCESSOR_PURPOSE, now });
+  if (!previous) throw invalidGrant();
+  await liveSuccessor(ctx, previous.body.refresh_token, parent, clientId);
+  return { ...previous.body, expires_in: Math.max(0, Math.floor((previous.accessExpiresAt - now) / 1000)) };
+}
+
 /** Handle the refresh token grant. */
 export const refreshTokenGrant: GrantHandler = async ({ ctx, tokens }, { client }, params) => {
   const token = params.get('refresh_token');
@@ -87,8 +123,28 @@ export const refreshTokenGrant: GrantHandler = async ({ ctx, tokens }, { client 
   if (parseSecret(token)?.prefix !== ctx.prefix('refreshToken')) throw invalidGrant();
 
   const hash = ctx.hash(token);
-  const current = await ctx.store.findToken(hash);
-  // Another client's token is simply invalid here: no revocation, or any client could burn others' families.
+  const graceMs = ctx.lifetimes.refreshGraceMs;
+  const { store } = ctx;
+  // The common case, an opaque pair with the scope unchanged: the store copies the parent's fields into
+  // the successors, so the parent is not read first (one store operation, one round trip on Postgres).
+  if (tokens.opaque && requested === undefined && store.rotateRefreshTokenFor) {
+    const now = ctx.now();
+    const issued = tokens.successorsOf(ctx.successors.derive(token, now), now);
+    const result = await store.rotateRefreshTokenFor({
+      hash,
+      clientId: client.clientId,
+      now,
+      graceMs,
+      successors: issued.successors,
+      successor: ctx.successors.marker,
+    });
+    // Another client's token is simply invalid here: no revocation, or any client could burn others' families.
+    if (result.token?.clientId !== client.clientId) throw invalidGrant();
+    if (result.status === 'rotated') return issued.body(result.token.scopes);
+    return notRotated(ctx, token, result, client.clientId, now);
+  }
+
+  const current = await store.findToken(hash);
   if (current?.type !== 'refresh_token' || current.clientId !== client.clientId) throw invalidGrant();
   if (requested && !requested.every((s) => current.scopes.includes(s))) {
     throw new OAuthError('invalid_scope', 'The requested scope exceeds the scope originally granted');
@@ -108,8 +164,7 @@ export const refreshTokenGrant: GrantHandler = async ({ ctx, tokens }, { client 
     familyId: current.familyId,
     refresh: true,
   });
-  const graceMs = ctx.lifetimes.refreshGraceMs;
-  const result = await ctx.store.rotateRefreshToken({
+  const result = await store.rotateRefreshToken({
     hash,
     now,
     graceMs,
@@ -122,20 +177,6 @@ export const refreshTokenGrant: GrantHandler = async ({ ctx, tokens }, { client 
           now,
         }),
   });
-
-  switch (result.status) {
-    case 'rotated':
-      return issued.body;
-    case 'reused':
-      return reuse(ctx, result.token.familyId, client.clientId);
-    case 'invalid':
-      throw invalidGrant();
-    case 'replayed': {
-      if (ctx.successors.isMarker(result.successor)) return replayDerived(ctx, token, result.token, result.successor, client.clientId, now);
-      const previous = ctx.sealer.unseal<SealedSuccessor>(result.successor, { purpose: SUCCESSOR_PURPOSE, now });
-      if (!previous) throw invalidGrant();
-      await liveSuccessor(ctx, previous.body.refresh_token, result.token, client.clientId);
-      return { ...previous.body, expires_in: Math.max(0, Math.floor((previous.accessExpiresAt - now) / 1000)) };
-    }
-  }
+  if (result.status === 'rotated') return issued.body;
+  return notRotated(ctx, token, result, client.clientId, now);
 };

@@ -33,9 +33,10 @@ export interface SuccessorDerivation {
   isMarker(successor: string): boolean;
   /**
    * The pair of `parentToken` rotated at `rotatedAt`, under the key `marker` names (default: the current
-   * key); `null` when the marker names no key these secrets hold.
+   * key, which always derives); `null` when the marker names no key these secrets hold.
    */
-  derive(parentToken: string, rotatedAt: number, marker?: string): SuccessorPair | null;
+  derive(parentToken: string, rotatedAt: number): SuccessorPair;
+  derive(parentToken: string, rotatedAt: number, marker: string): SuccessorPair | null;
 }
 
 const MARKER_PREFIX = 'd1.';
@@ -58,17 +59,22 @@ export function createSuccessorDerivation(
   }
   if (current === undefined) throw new TypeError('At least one secret is required');
   const currentMarker = current;
+  const currentKey = keys.get(currentMarker)!;
   const material = (key: KeyObject, label: string, parent: string) => createHmac('sha512', key).update(label).update(parent).digest();
+  const pairOf = (key: KeyObject, parentToken: string, rotatedAt: number): SuccessorPair => ({
+    accessToken: deriveSecret(prefixes.accessToken, material(key, 'a|', parentToken), rotatedAt),
+    refreshToken: deriveSecret(prefixes.refreshToken, material(key, 'r|', parentToken), rotatedAt),
+  });
+  function derive(parentToken: string, rotatedAt: number): SuccessorPair;
+  function derive(parentToken: string, rotatedAt: number, marker: string): SuccessorPair | null;
+  function derive(parentToken: string, rotatedAt: number, marker?: string): SuccessorPair | null {
+    const key = marker === undefined ? currentKey : keys.get(marker);
+    return key === undefined ? null : pairOf(key, parentToken, rotatedAt);
+  }
   return {
     marker: currentMarker,
     isMarker: (successor) => successor.startsWith(MARKER_PREFIX),
-    derive(parentToken, rotatedAt, marker = currentMarker) {
-      const key = keys.get(marker);
-      if (key === undefined) return null;
-      return {
-        accessToken: deriveSecret(prefixes.accessToken, material(key, 'a|', parentToken), rotatedAt),
-        refreshToken: deriveSecret(prefixes.refreshToken, material(key, 'r|', parentToken), rotatedAt),
-      };
-    },
+    derive,
   };
+
 }

@@ -4,7 +4,7 @@
  * @module
  */
 import type { ServerContext } from '../context.js';
-import type { TokenRecord } from '../store.js';
+import type { SuccessorToken, TokenRecord } from '../store.js';
 import type { JwtAccessTokenCodec } from './jwt-access-token.js';
 
 /** RFC 6749 section 5.1 successful token response. */
@@ -44,17 +44,44 @@ export interface IssuedTokens {
   accessExpiresAt: number;
 }
 
+/**
+ * A derived successor pair before the store has seen the parent: the tokens to store (the store adds the
+ * parent's fields) and the response once the parent's scopes are known.
+ */
+export interface IssuedSuccessors {
+  successors: SuccessorToken[];
+  body(scopes: readonly string[]): TokenResponseBody;
+}
+
 /** Mints token pairs: opaque access tokens by default, RFC 9068 JWTs when a codec is given. */
 export interface TokenIssuer {
   issue(request: IssueRequest): Promise<IssuedTokens>;
+  /** An opaque pair (`secrets`, derived by the rotation) issued at `now` with the parent's scopes; opaque issuers only. */
+  successorsOf(secrets: { accessToken: string; refreshToken: string }, now: number): IssuedSuccessors;
   /** Whether access tokens are opaque secrets (false: RFC 9068 JWTs, which cannot be derived). */
   readonly opaque: boolean;
 }
 
 /** Create the issuer. Every value comes from `ctx.newSecret` (or the JWT codec) and is stored by hash. */
 export function createTokenIssuer(ctx: ServerContext, jwt: JwtAccessTokenCodec | null): TokenIssuer {
+  const expiresIn = () => Math.floor(ctx.lifetimes.accessTokenMs / 1000);
   return {
     opaque: jwt === null,
+    successorsOf(secrets, now) {
+      return {
+        successors: [
+          { hash: ctx.hash(secrets.accessToken), type: 'access_token', createdAt: now, expiresAt: now + ctx.lifetimes.accessTokenMs },
+          { hash: ctx.hash(secrets.refreshToken), type: 'refresh_token', createdAt: now, expiresAt: now + ctx.lifetimes.refreshTokenMs },
+        ],
+        body: (scopes) => ({
+          access_token: secrets.accessToken,
+          token_type: 'Bearer',
+          expires_in: expiresIn(),
+          scope: scopes.join(' '),
+          refresh_token: secrets.refreshToken,
+        }),
+      };
+    },
     async issue(r) {
       const now = r.now ?? ctx.now();
       const accessExpiresAt = now + ctx.lifetimes.accessTokenMs;
@@ -85,7 +112,7 @@ export function createTokenIssuer(ctx: ServerContext, jwt: JwtAccessTokenCodec |
       const body: TokenResponseBody = {
         access_token: accessToken,
         token_type: 'Bearer',
-        expires_in: Math.floor(ctx.lifetimes.accessTokenMs / 1000),
+        expires_in: expiresIn(),
         scope: r.scopes.join(' '),
       };
       if (r.refresh) {

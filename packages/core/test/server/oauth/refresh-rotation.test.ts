@@ -6,16 +6,41 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { postForm, obtainTokens, startFixture, type Fixture } from './fixture.js';
 import { generateSecret } from '../../../src/crypto/token-format.js';
 import { generateAccessTokenSigningKey } from '../../../src/server/oauth/jwt-access-token.js';
-import type { ClientRecord } from '../../../src/server/store.js';
+import type { AuthStore, ClientRecord } from '../../../src/server/store.js';
 
 let fx: Fixture;
 let client: ClientRecord;
 let secret: string;
+/** Store calls the token endpoint made, by method name. */
+let calls: Map<string, number>;
 
-beforeEach(async () => {
-  fx = await startFixture();
-  await register();
-});
+/** Count calls of the refresh grant's store methods (the store keeps working as before). */
+function counting(store: AuthStore): AuthStore {
+  calls = new Map();
+  const counted =
+    <A extends unknown[], R>(name: string, method: (...args: A) => R) =>
+    (...args: A): R => {
+      calls.set(name, (calls.get(name) ?? 0) + 1);
+      return method(...args);
+    };
+  return {
+    ...store,
+    findToken: counted('findToken', store.findToken),
+    rotateRefreshToken: counted('rotateRefreshToken', store.rotateRefreshToken),
+    rotateRefreshTokenFor: counted('rotateRefreshTokenFor', store.rotateRefreshTokenFor!),
+  };
+}
+
+/** A store without the optional `rotateRefreshTokenFor`: the grant reads the parent, then rotates. */
+function withoutRotateFor(store: AuthStore): AuthStore {
+  const { rotateRefreshTokenFor: _, ...rest } = counting(store);
+  return rest;
+}
+
+const STORES = [
+  ['a store with rotateRefreshTokenFor', counting],
+  ['a store without it (findToken, then rotateRefreshToken)', withoutRotateFor],
+] as const;
 
 async function register() {
   const r = await fx.registerClient();
@@ -24,14 +49,62 @@ async function register() {
 }
 
 afterEach(async () => {
-  await fx.close();
+  await fx?.close();
 });
 
 function refresh(token: string, extra: Record<string, string> = {}, as = { id: client.clientId, secret }) {
   return postForm(`${fx.issuer}/oauth/token`, { grant_type: 'refresh_token', refresh_token: token, ...extra }, as);
 }
 
-describe('refresh token rotation', () => {
+describe.each(STORES)('refresh token rotation, on %s', (_store, wrapStore) => {
+  beforeEach(async () => {
+    fx = await startFixture({ wrapStore });
+    await register();
+  });
+
+  it('redeems an unchanged scope with one store operation, or the read and the rotation without rotateRefreshTokenFor', async () => {
+    const first = await obtainTokens(fx, client, secret);
+    calls.clear();
+    const res = await refresh(first.refresh_token);
+    expect(res.status).toBe(200);
+    const body = await res.json();
+    expect(body).toMatchObject({ token_type: 'Bearer', expires_in: 3600, scope: first.scope });
+    expect(Object.fromEntries(calls)).toEqual(
+      wrapStore === counting ? { rotateRefreshTokenFor: 1 } : { findToken: 1, rotateRefreshToken: 1 },
+    );
+    // The successors carry the parent's user, business, family and scopes.
+    const parent = await fx.store.findToken(fx.ctx.hash(first.refresh_token));
+    for (const token of [body.access_token, body.refresh_token]) {
+      expect(await fx.store.findToken(fx.ctx.hash(token))).toMatchObject({
+        familyId: parent?.familyId,
+        clientId: client.clientId,
+        userId: parent?.userId,
+        businessId: parent?.businessId,
+        scopes: parent?.scopes,
+        rotatedAt: null,
+        successor: null,
+      });
+    }
+    expect((await fx.oauth.verifyAccessToken(body.access_token))?.userId).toBe(parent?.userId);
+  });
+
+  it("refuses another client's already rotated token inside and after the grace window, revoking nothing", async () => {
+    const first = await obtainTokens(fx, client, secret);
+    const successor = await (await refresh(first.refresh_token)).json();
+    const other = await fx.registerClient();
+    const as = { id: other.client.clientId, secret: other.secret! };
+    const inGrace = await refresh(first.refresh_token, {}, as);
+    expect(inGrace.status).toBe(400);
+    expect(await inGrace.json()).toMatchObject({ error: 'invalid_grant' });
+    fx.advance(5 * 60_000 + 1);
+    const afterGrace = await refresh(first.refresh_token, {}, as);
+    expect(afterGrace.status).toBe(400);
+    expect(await afterGrace.json()).toMatchObject({ error: 'invalid_grant' });
+    // Neither answer leaked the pair or revoked the family: the successor still verifies and redeems.
+    expect(await fx.oauth.verifyAccessToken(successor.access_token)).not.toBeNull();
+    expect((await refresh(successor.refresh_token)).status).toBe(200);
+  });
+
   it('issues time-ordered tokens, and still redeems and verifies tokens of the plain shape an earlier version stored', async () => {
     const first = await obtainTokens(fx, client, secret);
     expect(first.refresh_token).toMatch(/^rt_[0-9A-Za-z]{46}$/);
