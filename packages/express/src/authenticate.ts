@@ -3,8 +3,9 @@
  *
  * @module
  */
-import { type AuthMethod, type AuthServer, ConfigError, MissingCredentialsError, nodeHeaderAccessor } from '@auth/core';
+import { type AuthMethod, type AuthServer, ConfigError, MissingCredentialsError, nodeHeaderAccessor, type Principal } from '@auth/core';
 import type { NextFunction, Request, RequestHandler, Response } from 'express';
+import { requestSlot } from './request-slot.js';
 import { sendAuthError } from './send-auth-error.js';
 
 /** Options of {@link authenticate}. */
@@ -30,6 +31,9 @@ export interface AuthenticateOptions {
  * is used when present.
  */
 export type Verifies = Pick<AuthServer, 'verify'> & Partial<Pick<AuthServer, 'verifyWarm'>>;
+
+/** Sets `req.auth` (see `request-slot.ts`: no property is added to the request). */
+const setPrincipal = requestSlot<Principal | undefined>('auth');
 
 function csrfField(body: unknown): string | undefined {
   // The verifier reads the `x-csrf-token` header itself; a form that carries `_csrf` instead only works
@@ -75,7 +79,7 @@ export function authenticate(auth: Verifies, options: AuthenticateOptions = {}):
     // warm verification itself.
     const warm = verifyWarm?.(headers, verifyOptions);
     if (warm !== undefined) {
-      req.auth = warm;
+      setPrincipal(req, warm);
       next();
       return;
     }
@@ -83,12 +87,12 @@ export function authenticate(auth: Verifies, options: AuthenticateOptions = {}):
       .verify(headers, verifyOptions)
       .then(
         (principal) => {
-          req.auth = principal;
+          setPrincipal(req, principal);
           next();
         },
         (err: unknown) => {
           if (optional && err instanceof MissingCredentialsError) {
-            req.auth = undefined;
+            setPrincipal(req, undefined);
             next();
             return;
           }

@@ -7,7 +7,11 @@ import { ConfigError, type SignIn } from '@auth/core';
 import type { NextFunction, Request as ExpressRequest, RequestHandler, Response } from 'express';
 import { forwardToWebHandler } from './forward-to-web-handler.js';
 import { pathnameOf } from './request-path.js';
-import { requestSignIn } from './request-sign-in.js';
+import { requestSignIn, type RequestSignIn } from './request-sign-in.js';
+import { requestSlot } from './request-slot.js';
+
+/** Sets `req.signIn` (see `request-slot.ts`: no property is added to the request). */
+const setSignIn = requestSlot<RequestSignIn>('signIn');
 
 /**
  * Serve the sign-in routes of `signIn` (login, callback as GET query or POST `form_post`, logout,
@@ -31,7 +35,7 @@ export function signInRoutes(signIn: SignIn): RequestHandler {
     throw new ConfigError('signInRoutes: pass the result of createSignIn(...)');
   }
   return function signInRoutes(req: ExpressRequest, res: Response, next: NextFunction): void {
-    req.signIn = requestSignIn(signIn, req.headers.cookie);
+    setSignIn(req, requestSignIn(signIn, req.headers.cookie));
     const url = req.originalUrl ?? req.url;
     if (!signIn.matches(pathnameOf(url))) {
       next();

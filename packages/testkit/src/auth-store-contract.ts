@@ -483,22 +483,22 @@ export function describeAuthStoreContract(name: string, factory: () => Promise<A
           if (declaredAbsent()) return;
           const parent = token();
           await store.saveTokens([parent]);
-          const inputs = Array.from({ length: 100 }, (_, i) =>
-            i % 2 === 0 ? { for: rotationFor(parent, T0 + 10) } : { given: rotation(parent, T0 + 10) },
+          type Redemption = { kind: 'for'; input: RotateRefreshForInput } | { kind: 'given'; input: RotateRefreshInput };
+          const redemptions = Array.from({ length: 100 }, (_, i): Redemption =>
+            i % 2 === 0 ? { kind: 'for', input: rotationFor(parent, T0 + 10) } : { kind: 'given', input: rotation(parent, T0 + 10) },
           );
           const results = await Promise.all(
-            inputs.map((input) => ('for' in input ? rotateFor(input.for) : store.rotateRefreshToken(input.given))),
+            redemptions.map((r) => (r.kind === 'for' ? rotateFor(r.input) : store.rotateRefreshToken(r.input))),
           );
-          const winners = results.flatMap((r, i) => (r.status === 'rotated' ? [inputs[i]!] : []));
+          const winners = redemptions.filter((_, i) => results[i]!.status === 'rotated');
           expect(winners).toHaveLength(1);
           const winner = winners[0]!;
-          const winnerSuccessor = 'for' in winner ? winner.for.successor : winner.given.successor;
           const replayed = results.filter((r) => r.status === 'replayed');
           expect(replayed).toHaveLength(99);
-          for (const r of replayed) expect(r.successor).toBe(winnerSuccessor);
-          for (const input of inputs) {
-            const hashes = 'for' in input ? input.for.successors.map((s) => s.hash) : input.given.successorRecords.map((r) => r.hash);
-            for (const hash of hashes) expect((await store.findToken(hash)) !== null).toBe(input === winner);
+          for (const r of replayed) expect(r.successor).toBe(winner.input.successor);
+          for (const r of redemptions) {
+            const hashes = r.kind === 'for' ? r.input.successors.map((s) => s.hash) : r.input.successorRecords.map((t) => t.hash);
+            for (const hash of hashes) expect((await store.findToken(hash)) !== null).toBe(r === winner);
           }
           expect(await store.revokeFamily(parent.familyId, T0 + 20)).toBe(3);
         });
