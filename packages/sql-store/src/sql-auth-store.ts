@@ -136,14 +136,21 @@ function inheritedRotation(input: RotateRefreshForInput): Rotation {
     successor: input.successor,
     clientId: input.clientId,
     own,
+    // Every column written out, in table order: a spread would build each row with a shape of its own.
     rows: (parent) =>
-      own.map((row) => ({
-        ...row,
+      input.successors.map((s) => ({
+        hash: s.hash,
+        type: s.type,
         family_id: parent.family_id,
         client_id: parent.client_id,
         user_id: parent.user_id,
         business_id: parent.business_id,
         scopes: parent.scopes,
+        created_at: s.createdAt,
+        expires_at: s.expiresAt,
+        revoked_at: null,
+        rotated_at: null,
+        successor: null,
       })),
   };
 }
