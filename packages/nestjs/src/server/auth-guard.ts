@@ -45,18 +45,25 @@ export class AuthGuard implements CanActivate {
     @Inject(Reflector) protected readonly reflector: Reflector,
   ) {}
 
+  /** `getRequirements` results by handler, then controller: decorator metadata does not change at run time. */
+  readonly #requirements = new WeakMap<object, WeakMap<object, AuthRouteRequirements>>();
+
   async canActivate(context: ExecutionContext): Promise<boolean> {
     const requirements = this.getRequirements(context);
     if (requirements.public) return true;
     try {
       const request = this.getRequestContext(context);
-      const principal = await this.auth.verify(request.getHeader, {
+      const options = {
         httpMethod: request.httpMethod,
         query: request.query,
         csrfToken: request.csrfToken,
         scopes: requirements.scopes,
         allow: requirements.allow,
-      });
+      };
+      // A warm request is settled without the verifier's awaits. A server spread into a wrapper
+      // (`{ ...auth, verify: mine }`) has no `verifyWarm`, so its own `verify` decides every request.
+      const warm = typeof this.auth.verifyWarm === 'function' ? this.auth.verifyWarm(request.getHeader, options) : undefined;
+      const principal = warm ?? (await this.auth.verify(request.getHeader, options));
       await this.onAuthenticated(principal, context);
       return true;
     } catch (error) {
@@ -64,15 +71,27 @@ export class AuthGuard implements CanActivate {
     }
   }
 
-  /** Merge the decorators' metadata of the handler and its controller. */
+  /**
+   * Merge the decorators' metadata of the handler and its controller. Read once per route: the result is
+   * kept (frozen) for the handler and controller pair.
+   */
   protected getRequirements(context: ExecutionContext): AuthRouteRequirements {
-    const targets = [context.getHandler(), context.getClass()];
-    const outerFirst = [context.getClass(), context.getHandler()];
-    return {
+    const handler = context.getHandler();
+    const controller = context.getClass();
+    let byController = this.#requirements.get(handler);
+    const known = byController?.get(controller);
+    if (known) return known;
+    const targets = [handler, controller];
+    const outerFirst = [controller, handler];
+    const allow = this.reflector.getAllAndOverride<AuthMethod[] | undefined>(ALLOW_METADATA, targets);
+    const requirements: AuthRouteRequirements = Object.freeze({
       public: this.reflector.getAllAndOverride<boolean | undefined>(PUBLIC_METADATA, targets) === true,
-      scopes: [...new Set(this.reflector.getAllAndMerge<string[]>(SCOPES_METADATA, outerFirst) ?? [])],
-      allow: this.reflector.getAllAndOverride<AuthMethod[] | undefined>(ALLOW_METADATA, targets),
-    };
+      scopes: Object.freeze([...new Set(this.reflector.getAllAndMerge<string[]>(SCOPES_METADATA, outerFirst) ?? [])]),
+      allow: allow && Object.freeze([...allow]),
+    });
+    if (!byController) this.#requirements.set(handler, (byController = new WeakMap()));
+    byController.set(controller, requirements);
+    return requirements;
   }
 
   /**
