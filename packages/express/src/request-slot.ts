@@ -11,7 +11,8 @@
  *
  * Reading and assigning `req.auth` work as before, in mounted sub-apps and after leaving them too (one
  * response, one `res.locals`). What differs: `req.auth` is not an own property of the request (spread
- * copies and `Object.hasOwn` do not see it). A request whose prototype chain is not Express' (a test
+ * copies and `Object.hasOwn` do not see it), and replacing `res.locals` with a new object drops it (a
+ * spread copy keeps it: symbols are copied). A request whose prototype chain is not Express' (a test
  * double), or whose base prototype already defines the name, gets a plain property.
  *
  * @module

@@ -96,3 +96,30 @@ describe('setPrincipal outside Express', () => {
     expect(req.auth).toBe(principal);
   });
 });
+
+describe('req.auth and res.locals', () => {
+  it('survives a spread copy of res.locals, and is gone with a fresh one', async () => {
+    const variant = EXPRESS_VARIANTS[0]!;
+    const app = variant.express();
+    app.get(
+      '/copy',
+      authenticate(auth),
+      (_req, res, next) => {
+        res.locals = { ...res.locals, page: 'x' };
+        next();
+      },
+      (req, res) => res.json({ userId: req.auth?.userId ?? null }),
+    );
+    app.get(
+      '/fresh',
+      authenticate(auth),
+      (_req, res, next) => {
+        res.locals = { page: 'x' };
+        next();
+      },
+      (req, res) => res.json({ userId: req.auth?.userId ?? null }),
+    );
+    expect((await request(app).get('/copy').set('authorization', await token)).body).toEqual({ userId: 'u1' });
+    expect((await request(app).get('/fresh').set('authorization', await token)).body).toEqual({ userId: null });
+  });
+});
