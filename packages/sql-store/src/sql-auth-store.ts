@@ -14,7 +14,7 @@ import {
   type TokenRecord,
   toMs,
 } from '@auth/core';
-import { type Kysely, type QueryCreator, sql, type Updateable } from 'kysely';
+import { CompiledQuery, type Kysely, type QueryCreator, sql, type Updateable } from 'kysely';
 import { FixedQuery, type ParamOf } from './fixed-query.js';
 import { createGroupCommit } from './group-commit.js';
 import { type MigrationReport, runMigrations } from './migrate.js';
@@ -75,6 +75,9 @@ export interface SqlAuthStore extends AuthStore {
 /** Rows per INSERT: stays far below SQLite's 32,766 and Postgres' 65,535 bound parameters. */
 const INSERT_CHUNK = 500;
 
+/** Most rotations in one Postgres batch statement: one prepared text per count and kind (see `NAMED_STATEMENT_LIMIT`). */
+const POSTGRES_ROTATION_BATCH = 16;
+
 /**
  * Up to this many token rows insert through a {@link FixedQuery} per row count: a request saves 1-2, and the
  * group commit joins those of up to eight concurrent requests into one statement.
@@ -99,6 +102,8 @@ const TOKEN_COLUMN_TYPES = {
 
 /** Columns a successor of `rotateRefreshTokenFor` copies from its parent (see `successorRecord` in the core). */
 const INHERITED_COLUMNS: ReadonlySet<keyof TokenRow> = new Set(['family_id', 'client_id', 'user_id', 'business_id', 'scopes']);
+/** The other columns, which each successor row of `rotateRefreshTokenFor` carries itself. */
+const OWN_COLUMNS = COLUMNS.tokens.filter((column) => !INHERITED_COLUMNS.has(column));
 
 /** One rotation as the store runs it, from either `rotateRefreshToken` or `rotateRefreshTokenFor`. */
 interface Rotation {
@@ -391,11 +396,84 @@ export function buildSqlAuthStore<DB>(config: SqlAuthStoreConfig<DB>, hooks: Sql
             }),
           (rotation) => db.transaction().execute((trx) => rotateIn(trx, rotation)),
         )
-      : null;
+      : postgresRotations();
+
+  /**
+   * Postgres: concurrent rotations as one statement, one round trip for the batch (a round trip is most
+   * of a rotation's client CPU: the socket write that wakes a backend). `UPDATE ... FROM` a `VALUES` list
+   * of the rotations, each row still under its own conditions (the client's, for `rotateRefreshTokenFor`),
+   * and the successor rows inserted only for the parents it returned. A batch that mixes the two kinds,
+   * successor counts, or redeems one token twice (an `UPDATE ... FROM` would update that row once but
+   * join both rotations' successors to it) runs rotation by rotation instead, each in one statement.
+   */
+  function postgresRotations() {
+    const kindOf = (rotation: Rotation) => `${rotation.clientId !== null}:${rotation.own.length}`;
+    return createGroupCommit<Rotation, TokenRow | undefined>(
+      async (batch) => {
+        const kind = kindOf(batch[0]!);
+        const hashes = new Set(batch.map((r) => r.hash));
+        const count = batch[0]!.own.length;
+        if (hashes.size < batch.length || count === 0 || count > FIXED_INSERT_ROWS || batch.some((r) => kindOf(r) !== kind)) {
+          return Promise.all(batch.map((rotation) => rotateInOneStatement(rotation)));
+        }
+        const { rows } = await db.executeQuery<TokenRow>(rotationBatch(batch));
+        const won = new Map(rows.map((row) => [row.hash, row]));
+        return batch.map((rotation) => won.get(rotation.hash));
+      },
+      rotateInOneStatement,
+      { parallel: true, maxBatch: POSTGRES_ROTATION_BATCH },
+    );
+  }
+
+  /** The batch statement's SQL per rotation count and kind: the text is fixed, so pg keeps it prepared. */
+  const rotationBatchSql = new Map<string, string>();
+  function rotationBatch(batch: readonly Rotation[]): CompiledQuery<TokenRow> {
+    const inherit = batch[0]!.clientId !== null;
+    const perRotation = batch[0]!.own.length;
+    const own = inherit ? OWN_COLUMNS : COLUMNS.tokens;
+    const parameters: unknown[] = [];
+    for (const rotation of batch) parameters.push(rotation.hash, rotation.clientId, rotation.now, rotation.successor);
+    for (const rotation of batch) {
+      for (const row of rotation.own) {
+        parameters.push(rotation.hash);
+        for (const column of own) parameters.push(row[column] ?? null);
+      }
+    }
+    const key = `${batch.length}:${perRotation}:${inherit}`;
+    let text = rotationBatchSql.get(key);
+    if (text === undefined) {
+      text = rotationBatchText(batch.length, perRotation, inherit);
+      rotationBatchSql.set(key, text);
+    }
+    return CompiledQuery.raw(text, parameters) as CompiledQuery<TokenRow>;
+  }
+  /** The SQL of {@link rotationBatch}; parameters in its order: the rotations, then their successor rows. */
+  function rotationBatchText(rotations: number, perRotation: number, inherit: boolean): string {
+    const own = inherit ? OWN_COLUMNS : COLUMNS.tokens;
+    let n = 0;
+    const next = (type: 'text' | 'bigint') => `$${++n}::${type}`;
+    const inputs = Array.from({ length: rotations }, () => `(${next('text')}, ${next('text')}, ${next('bigint')}, ${next('text')})`);
+    const successors = Array.from(
+      { length: rotations * perRotation },
+      () => `(${next('text')}, ${own.map((column) => next(TOKEN_COLUMN_TYPES[column])).join(', ')})`,
+    );
+    const tokens = `"${tablePrefix}tokens"`;
+    const quoted = (columns: readonly string[], alias = '') => columns.map((c) => `${alias}"${c}"`).join(', ');
+    const selected = COLUMNS.tokens.map((c) => (inherit && INHERITED_COLUMNS.has(c) ? `p."${c}"` : `s."${c}"`)).join(', ');
+    return (
+      `with i(hash, client_id, now, successor) as (values ${inputs.join(', ')}), ` +
+      `rotated_parent as (update ${tokens} t set "rotated_at" = i.now, "successor" = i.successor from i ` +
+      `where t."hash" = i.hash and t."type" = 'refresh_token' and t."rotated_at" is null and t."revoked_at" is null ` +
+      `and t."expires_at" > i.now${inherit ? ' and t."client_id" = i.client_id' : ''} returning ${quoted(COLUMNS.tokens, 't.')}), ` +
+      `successor_rows as (insert into ${tokens} (${quoted(COLUMNS.tokens)}) select ${selected} ` +
+      `from (values ${successors.join(', ')}) s(parent_hash, ${quoted(own)}) join rotated_parent p on p."hash" = s.parent_hash) ` +
+      `select ${quoted(COLUMNS.tokens)} from rotated_parent`
+    );
+  }
 
   async function rotate(rotation: Rotation, graceMs: number): Promise<RotateRefreshResult> {
     const { hash, now } = rotation;
-    const won = rotations ? await rotations.write(rotation) : await rotateInOneStatement(rotation);
+    const won = await rotations.write(rotation);
     if (won) return { status: 'rotated', token: toToken(won) };
 
     // Lost or not rotatable. A fresh statement sees the winner's commit, successor included.

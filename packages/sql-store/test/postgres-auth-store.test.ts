@@ -106,6 +106,105 @@ describe('postgresAuthStore specifics', () => {
     expect(await store.findToken(other.hash)).toBeNull();
   });
 
+  it('rotates concurrent redemptions of different tokens in one statement, each under its own conditions', async () => {
+    const schema = await freshSchema();
+    const queries: string[] = [];
+    const pool = new pg.Pool({ connectionString: urlForSchema(schema), max: 4 });
+    const db = new Kysely<unknown>({
+      dialect: new PostgresDialect({ pool }),
+      log: (event) => {
+        if (event.level === 'query') queries.push(event.query.sql);
+      },
+    });
+    const store = track(sqlAuthStore({ db, dialect: 'postgres' }));
+    cleanups.push(() => db.destroy());
+    const now = Date.now();
+    const records = storeRecords(() => now);
+    const live = Array.from({ length: 10 }, (_, i) => records.token({ userId: `user-${i}`, scopes: [`s${i}`] }));
+    const expired = records.token({ expiresAt: now - 1 });
+    const foreign = records.token({ clientId: 'client-2' });
+    await store.saveTokens([...live, expired, foreign]);
+    const successorsOf = () => [
+      { hash: `${crypto.randomUUID()}-a`, type: 'access_token' as const, createdAt: now, expiresAt: now + 3_600_000 },
+      { hash: `${crypto.randomUUID()}-r`, type: 'refresh_token' as const, createdAt: now, expiresAt: now + 172_800_000 },
+    ];
+    const parents = [...live, expired, foreign];
+    const inputs = parents.map((parent) => ({
+      hash: parent.hash,
+      clientId: 'client-1',
+      now,
+      graceMs: 300_000,
+      successor: `d1.${parent.hash.slice(0, 6)}`,
+      successors: successorsOf(),
+    }));
+    queries.length = 0;
+    const results = await Promise.all(inputs.map((input) => store.rotateRefreshTokenFor!(input)));
+    // One batch statement, then one follow-up read for each of the two that did not rotate.
+    expect(queries.filter((q) => q.includes('rotated_parent'))).toHaveLength(1);
+    expect(queries).toHaveLength(3);
+    expect(results.map((r) => r.status)).toEqual([...Array(10).fill('rotated'), 'invalid', 'invalid']);
+    for (const [i, parent] of live.entries()) {
+      expect(results[i]).toEqual({ status: 'rotated', token: { ...parent, rotatedAt: now, successor: inputs[i]!.successor } });
+      for (const s of inputs[i]!.successors) {
+        expect(await store.findToken(s.hash)).toEqual({
+          ...s,
+          familyId: parent.familyId,
+          clientId: parent.clientId,
+          userId: parent.userId,
+          businessId: parent.businessId,
+          scopes: parent.scopes,
+          revokedAt: null,
+          rotatedAt: null,
+          successor: null,
+        });
+      }
+    }
+    for (const i of [10, 11]) {
+      for (const s of inputs[i]!.successors) expect(await store.findToken(s.hash)).toBeNull();
+    }
+    expect(await store.findToken(foreign.hash)).toEqual(foreign);
+
+    // The same through rotateRefreshToken (records given in full), batched the same way.
+    const second = live.map((parent) => records.token({ familyId: parent.familyId }));
+    await store.saveTokens(second);
+    queries.length = 0;
+    const given = second.map((parent) => ({
+      hash: parent.hash,
+      now,
+      graceMs: 300_000,
+      successor: 'd1.given',
+      successorRecords: [records.token({ familyId: parent.familyId, type: 'access_token' }), records.token({ familyId: parent.familyId })],
+    }));
+    const rotated = await Promise.all(given.map((input) => store.rotateRefreshToken(input)));
+    expect(rotated.every((r) => r.status === 'rotated')).toBe(true);
+    expect(queries).toHaveLength(1);
+    for (const input of given) for (const r of input.successorRecords) expect(await store.findToken(r.hash)).toEqual(r);
+  });
+
+  it('retries a failed batch of rotations one by one: only the rotation whose successor clashes fails', async () => {
+    const schema = await freshSchema();
+    const store = track(postgresAuthStore({ connectionString: urlForSchema(schema), max: 4 }));
+    const records = storeRecords(() => Date.now());
+    const parents = [records.token(), records.token(), records.token()];
+    const existing = records.token();
+    await store.saveTokens([...parents, existing]);
+    const inputs = parents.map((parent, i) => ({
+      hash: parent.hash,
+      now: Date.now(),
+      graceMs: 300_000,
+      successor: 'd1.batch',
+      successorRecords: [records.token({ type: 'access_token' }), i === 1 ? { ...records.token(), hash: existing.hash } : records.token()],
+    }));
+    const results = await Promise.allSettled(inputs.map((input) => store.rotateRefreshToken(input)));
+    expect(results.map((r) => r.status)).toEqual(['fulfilled', 'rejected', 'fulfilled']);
+    expect(results[1]).toMatchObject({ reason: { name: 'StoreError' } });
+    expect(await store.findToken(parents[1]!.hash)).toEqual(parents[1]);
+    for (const i of [0, 2]) {
+      expect((await store.findToken(parents[i]!.hash))?.rotatedAt).not.toBeNull();
+      for (const r of inputs[i]!.successorRecords) expect(await store.findToken(r.hash)).toEqual(r);
+    }
+  });
+
   it('undoes a rotation whose successor rows cannot be saved, and lets it be retried', async () => {
     const schema = await freshSchema();
     const store = track(postgresAuthStore({ connectionString: urlForSchema(schema), max: 2 }));
