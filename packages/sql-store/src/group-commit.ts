@@ -17,6 +17,17 @@ export interface GroupCommit<T, R = void> {
   drain(): Promise<void>;
 }
 
+/**
+ * What `writeAll` answers for an item that failed on its own while the rest of the batch went through
+ * (items written independently, not in one transaction): that caller gets `error`, the others their result.
+ */
+export class ItemFailed {
+  readonly error: unknown;
+  constructor(error: unknown) {
+    this.error = error;
+  }
+}
+
 interface Queued<T, R> {
   item: T;
   resolve(result: R): void;
@@ -41,7 +52,7 @@ export interface GroupCommitOptions {
  * turn schedules the flush with `setImmediate`, after the I/O callbacks that may queue more.
  */
 export function createGroupCommit<T, R = void>(
-  writeAll: (items: readonly T[]) => Promise<readonly R[]>,
+  writeAll: (items: readonly T[]) => Promise<readonly (R | ItemFailed)[]>,
   writeOne: (item: T) => Promise<R>,
   { maxBatch = 64, parallel = false }: GroupCommitOptions = {},
 ): GroupCommit<T, R> {
@@ -56,7 +67,11 @@ export function createGroupCommit<T, R = void>(
     if (batch.length > 1) {
       try {
         const results = await writeAll(batch.map((q) => q.item));
-        for (const [i, q] of batch.entries()) q.resolve(results[i]!);
+        for (const [i, q] of batch.entries()) {
+          const result = results[i]!;
+          if (result instanceof ItemFailed) q.reject(result.error);
+          else q.resolve(result);
+        }
         return;
       } catch {
         // Fall through: each item alone, so the caller whose row failed gets its own error.

@@ -16,7 +16,7 @@ import {
 } from '@auth/core';
 import { CompiledQuery, type Kysely, type QueryCreator, sql, type Updateable } from 'kysely';
 import { FixedQuery, type ParamOf } from './fixed-query.js';
-import { createGroupCommit } from './group-commit.js';
+import { createGroupCommit, ItemFailed } from './group-commit.js';
 import { type MigrationReport, runMigrations } from './migrate.js';
 import {
   fromClient,
@@ -414,7 +414,9 @@ export function buildSqlAuthStore<DB>(config: SqlAuthStoreConfig<DB>, hooks: Sql
         const hashes = new Set(batch.map((r) => r.hash));
         const count = batch[0]!.own.length;
         if (hashes.size < batch.length || count === 0 || count > FIXED_INSERT_ROWS || batch.some((r) => kindOf(r) !== kind)) {
-          return Promise.all(batch.map((rotation) => rotateInOneStatement(rotation)));
+          // Each in its own statement, at the same time; one that fails fails alone (its own caller's error).
+          const settled = await Promise.allSettled(batch.map((rotation) => rotateInOneStatement(rotation)));
+          return settled.map((s) => (s.status === 'fulfilled' ? s.value : new ItemFailed(s.reason)));
         }
         const { rows } = await db.executeQuery<TokenRow>(rotationBatch(batch));
         const won = new Map(rows.map((row) => [row.hash, row]));

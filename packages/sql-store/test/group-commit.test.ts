@@ -5,7 +5,7 @@ import { storeRecords } from '@auth/testkit';
 import Database from 'better-sqlite3';
 import { Kysely, SqliteDialect } from 'kysely';
 import { afterEach, describe, expect, it } from 'vitest';
-import { createGroupCommit } from '../src/group-commit.js';
+import { createGroupCommit, ItemFailed } from '../src/group-commit.js';
 import { sqlAuthStore, sqliteAuthStore } from '../src/index.js';
 
 const T0 = 1_700_000_000_000;
@@ -24,6 +24,24 @@ describe('createGroupCommit', () => {
     await Promise.all([group.write(1), group.write(2), group.write(3)]);
     await group.write(4);
     expect(batches).toEqual([[1, 2, 3], [4]]);
+  });
+
+  it('settles an item writeAll reports as ItemFailed with its own error, and the others with their results, without a retry', async () => {
+    const single: number[] = [];
+    const group = createGroupCommit<number, string>(
+      async (items) => items.map((item) => (item === 2 ? new ItemFailed(new Error(`item ${item} failed`)) : `ok ${item}`)),
+      async (item) => {
+        single.push(item);
+        return `single ${item}`;
+      },
+    );
+    const results = await Promise.allSettled([group.write(1), group.write(2), group.write(3)]);
+    expect(results).toEqual([
+      { status: 'fulfilled', value: 'ok 1' },
+      { status: 'rejected', reason: new Error('item 2 failed') },
+      { status: 'fulfilled', value: 'ok 3' },
+    ]);
+    expect(single).toEqual([]);
   });
 
   it('caps a batch at maxBatch and commits the batches one after another', async () => {
