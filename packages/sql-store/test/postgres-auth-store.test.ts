@@ -45,6 +45,21 @@ describe('postgresAuthStore specifics', () => {
     cleanups.push(() => store.close());
     return store;
   }
+  /** A store on a fresh schema whose Kysely instance logs every statement it sends into `queries`. */
+  async function loggingStore(max: number): Promise<{ store: SqlAuthStore; queries: string[] }> {
+    const schema = await freshSchema();
+    const queries: string[] = [];
+    const pool = new pg.Pool({ connectionString: urlForSchema(schema), max });
+    const db = new Kysely<unknown>({
+      dialect: new PostgresDialect({ pool }),
+      log: (event) => {
+        if (event.level === 'query') queries.push(event.query.sql);
+      },
+    });
+    const store = track(sqlAuthStore({ db, dialect: 'postgres' }));
+    cleanups.push(() => db.destroy());
+    return { store, queries };
+  }
   const tables = async (schema: string) =>
     (
       await (await adminPool()).query<{ table_name: string }>(
@@ -72,17 +87,7 @@ describe('postgresAuthStore specifics', () => {
     }
   });
   it('rotates in one statement (one round trip), with the successor rows saved only when the rotation wins', async () => {
-    const schema = await freshSchema();
-    const queries: string[] = [];
-    const pool = new pg.Pool({ connectionString: urlForSchema(schema), max: 2 });
-    const db = new Kysely<unknown>({
-      dialect: new PostgresDialect({ pool }),
-      log: (event) => {
-        if (event.level === 'query') queries.push(event.query.sql);
-      },
-    });
-    const store = track(sqlAuthStore({ db, dialect: 'postgres' }));
-    cleanups.push(() => db.destroy());
+    const { store, queries } = await loggingStore(2);
     const records = storeRecords(() => Date.now());
     const parent = records.token();
     await store.saveTokens([parent]);
@@ -107,17 +112,7 @@ describe('postgresAuthStore specifics', () => {
   });
 
   it('rotates concurrent redemptions of different tokens in one statement, each under its own conditions', async () => {
-    const schema = await freshSchema();
-    const queries: string[] = [];
-    const pool = new pg.Pool({ connectionString: urlForSchema(schema), max: 4 });
-    const db = new Kysely<unknown>({
-      dialect: new PostgresDialect({ pool }),
-      log: (event) => {
-        if (event.level === 'query') queries.push(event.query.sql);
-      },
-    });
-    const store = track(sqlAuthStore({ db, dialect: 'postgres' }));
-    cleanups.push(() => db.destroy());
+    const { store, queries } = await loggingStore(4);
     const now = Date.now();
     const records = storeRecords(() => now);
     const live = Array.from({ length: 10 }, (_, i) => records.token({ userId: `user-${i}`, scopes: [`s${i}`] }));
