@@ -18,6 +18,7 @@
  * @module
  */
 import { IncomingMessage } from 'node:http';
+
 interface RequestWithLocals {
   res?: { locals?: Record<PropertyKey, unknown> } | undefined;
 }

@@ -1,19 +1,19 @@
-import type {
-  AuthStore,
-  AuthorizationCodeRecord,
-  ClientFilter,
-  ClientPatch,
-  ClientRecord,
-  ConsumeCodeResult,
-  CredentialFilter,
-  CredentialPatch,
-  CredentialRecord,
-  RotateRefreshForInput,
-  RotateRefreshInput,
-  RotateRefreshResult,
-  TokenRecord,
+import {
+  type AuthStore,
+  type AuthorizationCodeRecord,
+  type ClientFilter,
+  type ClientPatch,
+  type ClientRecord,
+  type ConsumeCodeResult,
+  type CredentialFilter,
+  type CredentialPatch,
+  type CredentialRecord,
+  type RotateRefreshForInput,
+  type RotateRefreshInput,
+  type RotateRefreshResult,
+  successorRecord,
+  type TokenRecord,
 } from '../server/store.js';
-import { successorRecord } from '../server/store.js';
 
 const clone = <T>(v: T): T => structuredClone(v);
 

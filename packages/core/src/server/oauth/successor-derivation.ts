@@ -76,5 +76,4 @@ export function createSuccessorDerivation(
     isMarker: (successor) => successor.startsWith(MARKER_PREFIX),
     derive,
   };
-
 }
