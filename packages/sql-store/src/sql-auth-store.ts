@@ -168,7 +168,8 @@ function inheritedRotation(input: RotateRefreshForInput): Rotation {
  * (`... WHERE consumed_at IS NULL`, `... WHERE rotated_at IS NULL AND revoked_at IS NULL AND expires_at > now`)
  * whose affected rows decide the winner. On Postgres the rotation runs under READ COMMITTED, where a
  * concurrent `UPDATE` waits for the winner's row lock, re-checks its condition and then re-reads the
- * committed successor. Driver errors surface as `StoreError`.
+ * committed successor; under a stricter database default, the rotation the winner's commit aborts
+ * (SQLSTATE 40001) is answered the same way. Driver errors surface as `StoreError`.
  *
  * @example
  * ```ts
@@ -475,7 +476,12 @@ export function buildSqlAuthStore<DB>(config: SqlAuthStoreConfig<DB>, hooks: Sql
 
   async function rotate(rotation: Rotation, graceMs: number): Promise<RotateRefreshResult> {
     const { hash, now } = rotation;
-    const won = await rotations.write(rotation);
+    // Postgres under a stricter default than READ COMMITTED aborts a rotation that waited on another's
+    // row lock (40001) instead of re-checking the row: that rotation lost, as the read below shows.
+    const won = await rotations.write(rotation).catch((err: unknown) => {
+      if (dialect === 'postgres' && (err as { code?: unknown } | null)?.code === '40001') return undefined;
+      throw err;
+    });
     if (won) return { status: 'rotated', token: toToken(won) };
 
     // Lost or not rotatable. A fresh statement sees the winner's commit, successor included.

@@ -176,6 +176,38 @@ describe('postgresAuthStore specifics', () => {
     for (const input of given) for (const r of input.successorRecords) expect(await store.findToken(r.hash)).toEqual(r);
   });
 
+  it('answers a rotation that loses to another process under a REPEATABLE READ default as replayed, not an error', async () => {
+    const schema = await freshSchema();
+    const url = new URL(urlForSchema(schema));
+    url.searchParams.set('options', `${url.searchParams.get('options')} -c default_transaction_isolation=repeatable\\ read`);
+    const store = track(postgresAuthStore({ connectionString: url.toString(), max: 2 }));
+    const records = storeRecords(() => Date.now());
+    const parent = records.token();
+    await store.saveTokens([parent]);
+    // Another process wins the rotation and holds its row lock while this store's rotation waits for it.
+    const other = new pg.Client({ connectionString: url.toString() });
+    await other.connect();
+    cleanups.push(() => other.end());
+    await other.query('begin');
+    const now = Date.now();
+    await other.query('update auth_tokens set rotated_at = $1, successor = $2 where hash = $3', [now, 'd1.other', parent.hash]);
+    const waiting = store.rotateRefreshTokenFor!({
+      hash: parent.hash,
+      clientId: parent.clientId,
+      now,
+      graceMs: 300_000,
+      successor: 'd1.mine',
+      successors: [{ hash: `${crypto.randomUUID()}-r`, type: 'refresh_token', createdAt: now, expiresAt: now + 3_600_000 }],
+    });
+    await new Promise((resolve) => setTimeout(resolve, 200));
+    await other.query('commit');
+    await expect(waiting).resolves.toEqual({
+      status: 'replayed',
+      token: { ...parent, rotatedAt: now, successor: 'd1.other' },
+      successor: 'd1.other',
+    });
+  });
+
   it('retries a failed batch of rotations one by one: only the rotation whose successor clashes fails', async () => {
     const schema = await freshSchema();
     const store = track(postgresAuthStore({ connectionString: urlForSchema(schema), max: 4 }));
