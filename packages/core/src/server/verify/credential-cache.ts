@@ -43,7 +43,7 @@ export function valueKey(value: string): number {
   for (let i = length > VALUE_KEY_CHARS ? length - VALUE_KEY_CHARS : 0; i < length; i++) {
     h = Math.imul(h ^ value.charCodeAt(i), 0x01000193);
   }
-  // A small integer (31 bits) is a Smi, the cheapest Map key V8 has.
+  // 30 bits: a small integer (Smi) on every platform, the cheapest Map key V8 has.
   return h & 0x3fffffff;
 }
 

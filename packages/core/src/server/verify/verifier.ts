@@ -183,8 +183,8 @@ interface RouteRules {
  *
  * Warm path: once a header value has verified, a repeat of the exact same value (and, for the API-key
  * triple, the same id headers) is matched by a `Map` lookup (keyed by `valueKey`, the whole string then
- * compared), skipping parsing, the checksum and the hash; the record it stands for is still read from the TTL'd cache and re-checked
- * (kind, revocation, expiry, `allow`, permissions, scopes) on every request. Anything unusual (a repeated
+ * compared), skipping parsing, the checksum and the hash; the record it stands for is still read from the
+ * TTL'd cache and re-checked (kind, revocation, expiry, `allow`, permissions, scopes) on every request. Anything unusual (a repeated
  * header, a second credential, a value not seen before) takes the full path.
  *
  * @example
@@ -222,12 +222,11 @@ export function createVerifier(ctx: ServerContext, methods: VerifierMethods | un
   // array grown by push reserves 17 slots, about 150 bytes per cached credential).
   const spellings = new Map<string, Remembered | Remembered[]>();
   const mapOf = (via: Remembered['via']) => (via === 'authorization' ? byAuthorization : byApiKey);
-  // Keyed by a number made from the value's tail (see `valueKey`). A hit still needs `raw` to be equal to
-  // the whole value; two values with the same key only take each other's slot.
-  const keyOf = valueKey;
+  // Keyed by `valueKey`, a number made from the value's tail. A hit still needs `raw` to be equal to the
+  // whole value; two values with the same key only take each other's slot.
   const drop = (r: Remembered) => {
     const map = mapOf(r.via);
-    const key = keyOf(r.raw);
+    const key = valueKey(r.raw);
     if (map.get(key) === r) map.delete(key);
   };
   const forget = (hash: string) => {
@@ -411,7 +410,7 @@ export function createVerifier(ctx: ServerContext, methods: VerifierMethods | un
     if (via === undefined || hash === undefined) return;
     if (!(method === 'access_token' ? tokenCache.has(hash, now) : cache.has(hash, now))) return;
     const map = mapOf(via);
-    const key = keyOf(presented.raw);
+    const key = valueKey(presented.raw);
     const previous = map.get(key);
     if (previous) {
       if (
@@ -552,7 +551,7 @@ export function createVerifier(ctx: ServerContext, methods: VerifierMethods | un
       if (value !== undefined && value !== null) {
         // An array is a repeated header: the full path refuses it.
         if (typeof value !== 'string') return undefined;
-        hit = byAuthorization.get(keyOf(value));
+        hit = byAuthorization.get(valueKey(value));
         if (hit === undefined || hit.raw !== value) return undefined;
       }
     }
@@ -560,7 +559,7 @@ export function createVerifier(ctx: ServerContext, methods: VerifierMethods | un
       const value = getHeader('x-api-key');
       if (value !== undefined && value !== null) {
         if (hit !== undefined || typeof value !== 'string') return undefined;
-        hit = byApiKey.get(keyOf(value));
+        hit = byApiKey.get(valueKey(value));
         if (hit === undefined || hit.raw !== value) return undefined;
         if (cfg.apiKey && (getHeader('x-business-id') !== hit.businessRaw || getHeader('x-user-id') !== hit.userRaw)) {
           return undefined;
