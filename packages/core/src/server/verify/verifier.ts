@@ -184,8 +184,8 @@ interface RouteRules {
  * Warm path: once a header value has verified, a repeat of the exact same value (and, for the API-key
  * triple, the same id headers) is matched by a `Map` lookup (keyed by `valueKey`, the whole string then
  * compared), skipping parsing, the checksum and the hash; the record it stands for is still read from the
- * TTL'd cache and re-checked (kind, revocation, expiry, `allow`, permissions, scopes) on every request. Anything unusual (a repeated
- * header, a second credential, a value not seen before) takes the full path.
+ * TTL'd cache and re-checked (kind, revocation, expiry, `allow`, permissions, scopes) on every request.
+ * Anything unusual (a repeated header, a second credential, a value not seen before) takes the full path.
  *
  * @example
  * ```ts
