@@ -7,7 +7,7 @@
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { startChild } from './lib/child.js';
 import { load } from './lib/load.js';
-import { rotatingRequests } from './sections/token.js';
+import { FamilyPool } from './sections/token.js';
 
 const http = process.argv.filter((a) => a.startsWith('--http='));
 const args = process.argv.slice(2).filter((a) => !a.startsWith('--'));
@@ -29,7 +29,7 @@ const r = await load({
   body: 'grant_type=client_credentials&scope=read',
   duration: Number(seconds),
   connections,
-  ...(grant === 'refresh_token' ? { requests: rotatingRequests(s.info.path, headers, s.info.refreshTokens) } : {}),
+  ...(grant === 'refresh_token' ? { requests: new FamilyPool(s.info.refreshTokens).requests(s.info.path, headers) } : {}),
 });
 await s.stop();
 const file = readdirSync(dir)

@@ -115,6 +115,14 @@ export function result(value: unknown): void {
 
 /** Path every benchmark server answers with its own CPU time, so cost per request can be measured. */
 export const CPU_PATH = '/__cpu';
+/**
+ * Token servers: `POST /__families?count=N` answers a JSON array of N fresh refresh tokens, each the head of
+ * a new family (the refresh_token load replaces families it lost between samples; see `FamilyPool`).
+ */
+export const FAMILIES_PATH = '/__families';
+/** The `count` of a {@link FAMILIES_PATH} request URL, bounded to 1..1000. */
+export const familiesCount = (url: string | undefined) =>
+  Math.max(1, Math.min(1000, Number(new URL(url ?? '/', 'http://x').searchParams.get('count')) || 1));
 /** This process's CPU time (user + system, all threads) in microseconds, as JSON. */
 export const cpuBody = () => {
   const u = process.cpuUsage();

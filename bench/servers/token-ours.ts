@@ -15,7 +15,7 @@ import { nodeHeaderAccessor } from '@auth/core';
 import fastifyAuth, { createAuthServer } from '@auth/fastify';
 import { postgresAuthStore, sqliteAuthStore } from '@auth/sql-store';
 import Fastify from 'fastify';
-import { CPU_PATH, cpuBody, ready } from '../lib/child.js';
+import { CPU_PATH, cpuBody, FAMILIES_PATH, familiesCount, ready } from '../lib/child.js';
 import { SECRET } from '../lib/fixture.js';
 
 const argv = process.argv.slice(2);
@@ -45,6 +45,10 @@ if (http === 'node') {
       res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify(cpuBody()));
       return;
     }
+    if (pathname === FAMILIES_PATH) {
+      res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify(await mintFamilies(familiesCount(req.url))));
+      return;
+    }
     const answer = await auth.oauth.serveBackChannel({ method: req.method!, pathname, headers: nodeHeaderAccessor(req), body: req });
     if (answer) res.writeHead(answer.status, answer.headers).end(answer.body ?? undefined);
     else res.writeHead(404).end();
@@ -55,6 +59,7 @@ if (http === 'node') {
 } else {
   const app = Fastify({ logger: false });
   app.get(CPU_PATH, async () => cpuBody());
+  app.post(FAMILIES_PATH, async (request) => mintFamilies(familiesCount(request.url)));
   await app.register(fastifyAuth, { auth, authorizationServer: true, protectAllRoutes: false });
   port = Number(new URL(await app.listen({ port: 0, host: '127.0.0.1' })).port);
   close = () => app.close();
@@ -68,17 +73,22 @@ const { client, clientSecret } = await auth.clients.register({
   scopes: ['read'],
 });
 const basic = `Basic ${Buffer.from(`${client.clientId}:${clientSecret}`).toString('base64')}`;
-const refreshTokens: string[] = [];
-for (let i = 0; i < families; i++) {
-  const answer = await auth.oauth.serveBackChannel({
-    method: 'POST',
-    pathname: '/oauth/token',
-    headers: nodeHeaderAccessor({ headers: { authorization: basic, 'content-type': 'application/x-www-form-urlencoded' } }),
-    body: 'grant_type=password&username=ada&password=pw&scope=read',
-  });
-  if (answer?.status !== 200) throw new Error(`password grant failed: ${answer?.status} ${answer?.body}`);
-  refreshTokens.push((JSON.parse(answer.body!) as { refresh_token: string }).refresh_token);
+/** Heads of new token families, from the password grant. */
+async function mintFamilies(count: number): Promise<string[]> {
+  const tokens: string[] = [];
+  for (let i = 0; i < count; i++) {
+    const answer = await auth.oauth.serveBackChannel({
+      method: 'POST',
+      pathname: '/oauth/token',
+      headers: nodeHeaderAccessor({ headers: { authorization: basic, 'content-type': 'application/x-www-form-urlencoded' } }),
+      body: 'grant_type=password&username=ada&password=pw&scope=read',
+    });
+    if (answer?.status !== 200) throw new Error(`password grant failed: ${answer?.status} ${answer?.body}`);
+    tokens.push((JSON.parse(answer.body!) as { refresh_token: string }).refresh_token);
+  }
+  return tokens;
 }
+const refreshTokens = await mintFamilies(families);
 ready({ port, basic, refreshTokens, path: '/oauth/token' }, async () => {
   await close();
   await auth.close();

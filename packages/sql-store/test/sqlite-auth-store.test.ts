@@ -7,6 +7,7 @@ import Database from 'better-sqlite3';
 import { CamelCasePlugin, Kysely, SqliteDialect, sql } from 'kysely';
 import { afterEach, describe, expect, it } from 'vitest';
 import { type SqlAuthStore, sqlAuthStore, sqliteAuthStore } from '../src/index.js';
+import { configureConnection } from '../src/sqlite-auth-store.js';
 
 async function tempDir(): Promise<{ dir: string; remove(): Promise<void> }> {
   const dir = await mkdtemp(join(tmpdir(), 'auth-sql-store-'));
@@ -139,6 +140,24 @@ describe('sqliteAuthStore specifics', () => {
     const raw = new Database(filename, { readonly: true });
     try {
       expect(raw.pragma('journal_mode', { simple: true })).toBe('wal');
+    } finally {
+      raw.close();
+    }
+  });
+
+  it('configures each connection: WAL, NORMAL sync, foreign keys, busy timeout, checkpoints, temp files in memory', async () => {
+    const raw = new Database(await dbFile());
+    try {
+      // SQLite's defaults first, so the assertions below can only pass through configureConnection.
+      expect(raw.pragma('temp_store', { simple: true })).toBe(0);
+      configureConnection(raw, { busyTimeoutMs: 1234, walAutocheckpointPages: 567 });
+      expect(raw.pragma('journal_mode', { simple: true })).toBe('wal');
+      expect(raw.pragma('synchronous', { simple: true })).toBe(1);
+      expect(raw.pragma('foreign_keys', { simple: true })).toBe(1);
+      expect(raw.pragma('busy_timeout', { simple: true })).toBe(1234);
+      expect(raw.pragma('wal_autocheckpoint', { simple: true })).toBe(567);
+      // 2 = MEMORY: statement journals of a rotation batch stay off the disk.
+      expect(raw.pragma('temp_store', { simple: true })).toBe(2);
     } finally {
       raw.close();
     }

@@ -1,0 +1,30 @@
+// A/B of token servers: argv grant, then env assignments per variant like "A:" "B:TS_MEM=1"
+import { startChild, type Started } from './lib/child.js';
+import { sample } from './lib/load.js';
+import { FamilyPool } from './sections/token.js';
+const [grant = 'refresh_token', http = 'node', roundsArg = '6', ...variants] = process.argv.slice(2);
+process.env.BENCH_FAMILIES = '16';
+const servers: { name: string; s: Started<any>; pool?: FamilyPool }[] = [];
+for (const v of variants.length ? variants : ['A:', 'B:TS_MEM=1']) {
+  const [name, envs] = [v.split(':')[0]!, v.slice(v.indexOf(':') + 1)];
+  const saved = { ...process.env };
+  for (const kv of envs.split(',').filter(Boolean)) { const [k, val] = kv.split('='); process.env[k!] = val; }
+  const s = await startChild<any>('servers/token-ours.ts', ['sqlite', ...(http === 'node' ? ['--http=node'] : [])]);
+  process.env = saved;
+  servers.push({ name, s, pool: s.info.refreshTokens ? new FamilyPool(s.info.refreshTokens) : undefined });
+}
+const res = new Map<string, number[]>();
+async function one(x: (typeof servers)[number], duration: number) {
+  const base = `http://127.0.0.1:${x.s.info.port}`;
+  const headers = { authorization: x.s.info.basic, 'content-type': 'application/x-www-form-urlencoded' };
+  if (grant === 'refresh_token') await x.pool!.refill(base);
+  return sample(base, { url: base + x.s.info.path, method: 'POST', headers, body: 'grant_type=client_credentials&scope=read', duration, connections: 8,
+    ...(grant === 'refresh_token' ? { requests: x.pool!.requests(x.s.info.path, headers) } : {}) });
+}
+for (const x of servers) await one(x, 2);
+for (let r = 0; r < Number(roundsArg); r++) {
+  const order = r % 2 ? [...servers].reverse() : servers;
+  for (const x of order) { const m = await one(x, 2); (res.get(x.name) ?? res.set(x.name, []).get(x.name)!).push(m.cpuPerReq); }
+}
+for (const [k, v] of res) console.log(k, 'µs/grant', v.map((x) => x.toFixed(0)).join(' '), 'median', [...v].sort((a, b) => a - b)[v.length >> 1]!.toFixed(1));
+for (const x of servers) await x.s.stop();
