@@ -1,11 +1,17 @@
-// A/B of token servers: argv grant, then env assignments per variant like "A:" "B:TS_MEM=1"
+/**
+ * `node --import tsx bench/ab-token.ts [client_credentials|refresh_token] [node|fastify] [rounds] [NAME:ENV=1,...]...`:
+ * an A/B of our token endpoint on SQLite, server variants that differ only in their environment (a
+ * temporary knob read from `process.env` while iterating on a fix, say `A:` `B:MY_KNOB=1`; by default `A:`
+ * and `B:`, two identical servers: an A/A run, which shows the noise floor). Every variant runs in its own server process; samples of
+ * 2 s alternate (the order reverses each round) and each prints its server CPU µs per grant and the median.
+ */
 import { startChild, type Started } from './lib/child.js';
 import { sample } from './lib/load.js';
 import { FamilyPool } from './sections/token.js';
 const [grant = 'refresh_token', http = 'node', roundsArg = '6', ...variants] = process.argv.slice(2);
 process.env.BENCH_FAMILIES = '16';
 const servers: { name: string; s: Started<any>; pool?: FamilyPool }[] = [];
-for (const v of variants.length ? variants : ['A:', 'B:TS_MEM=1']) {
+for (const v of variants.length ? variants : ['A:', 'B:']) {
   const [name, envs] = [v.split(':')[0]!, v.slice(v.indexOf(':') + 1)];
   const saved = { ...process.env };
   for (const kv of envs.split(',').filter(Boolean)) { const [k, val] = kv.split('='); process.env[k!] = val; }
