@@ -91,15 +91,18 @@ function contenders(
 
 /**
  * Refresh-token families for a rotating load, each redeemed by one request at a time. A family whose
- * request was still in flight when a sample ended, or whose redemption was refused, is lost: the load
- * cannot know its current token (oidc-provider, which keeps no grace period, would take a replay of the
- * one it last saw as reuse and revoke the family). `refill` replaces lost families with new ones minted by
- * the server (`FAMILIES_PATH`) before the next sample, outside its CPU reading.
+ * request was still in flight when a sample ended is lost: the load cannot know its current token
+ * (oidc-provider, which keeps no grace period, would take a replay of the one it last saw as reuse and
+ * revoke the family). A family whose redemption was refused goes on being lent until the sample ends, so
+ * the failures count as non-2xx in the table. `refill` replaces both with new families minted by the server
+ * (`FAMILIES_PATH`) before the next sample, outside its CPU reading.
  */
 export class FamilyPool {
   /** The current refresh token of each family. */
   private readonly latest: string[];
   private free: number[] = [];
+  /** Families whose redemption was refused this sample: still lent (so failures show as non-2xx), replaced at the refill. */
+  private readonly refused = new Set<number>();
   private generation = 0;
 
   constructor(initial: readonly string[]) {
@@ -107,15 +110,12 @@ export class FamilyPool {
     this.free = this.latest.map((_, i) => i);
   }
 
-  /** Families lost since the last refill (in flight at a sample's end, or refused). */
-  get lost(): number {
-    return this.latest.length - this.free.length;
-  }
-
   /** Replace the lost families with new ones from the server at `base`. */
   async refill(base: string): Promise<void> {
     this.generation++;
-    const lost = this.latest.map((_, i) => i).filter((i) => !this.free.includes(i));
+    const lost = this.latest.map((_, i) => i).filter((i) => !this.free.includes(i) || this.refused.has(i));
+    this.free = this.free.filter((i) => !this.refused.has(i));
+    this.refused.clear();
     if (lost.length === 0) return;
     const res = await fetch(`${base}${FAMILIES_PATH}?count=${lost.length}`, { method: 'POST' });
     if (!res.ok) throw new Error(`minting ${lost.length} token families failed: ${res.status}`);
@@ -147,8 +147,9 @@ export class FamilyPool {
         onResponse: (status: number, body: string, ctx: { i?: number }) => {
           const family = ctx.i;
           ctx.i = undefined;
-          if (family === undefined || generation !== this.generation || status !== 200) return;
-          this.latest[family] = (JSON.parse(body) as { refresh_token: string }).refresh_token;
+          if (family === undefined || generation !== this.generation) return;
+          if (status === 200) this.latest[family] = (JSON.parse(body) as { refresh_token: string }).refresh_token;
+          else this.refused.add(family);
           this.free.push(family);
         },
       },
