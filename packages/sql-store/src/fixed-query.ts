@@ -43,9 +43,14 @@ export class FixedQuery<A, R> {
    * The compiled form is kept by the instance, so one instance serves one store.
    */
   execute(conn: Pick<Kysely<unknown>, 'executeQuery'>, args: A): Promise<QueryResult<R>> {
+    return conn.executeQuery<R>(this.compile(args));
+  }
+
+  /** The compiled query with this call's parameters, to run elsewhere (see `SyncSqlite`). */
+  compile(args: A): CompiledQuery<R> {
     this.#compiled ??= this.#build(<T>(read: (a: A) => T) => new Param<A>(read) as unknown as T).compile();
     const compiled = this.#compiled;
     const parameters = compiled.parameters.map((value) => (value instanceof Param ? value.read(args) : value));
-    return conn.executeQuery<R>({ ...compiled, parameters });
+    return { ...compiled, parameters };
   }
 }

@@ -183,10 +183,23 @@ export function sqlAuthStore<DB>(config: SqlAuthStoreConfig<DB>): SqlAuthStore {
   return buildSqlAuthStore(config, {});
 }
 
+/**
+ * The SQLite handle behind the store's Kysely connection, run synchronously (better-sqlite3 is): only
+ * while that connection is held (`db.connection().execute`), so no Kysely transaction is open in between.
+ */
+export interface SyncSqlite {
+  /** Run `fn` in one transaction: `BEGIN`, `fn`, `COMMIT`; `ROLLBACK` and rethrow when it throws. */
+  transaction<T>(fn: () => T): T;
+  /** Run one compiled query: its rows (a query with RETURNING, or a SELECT), or `[]`. */
+  query<R>(query: CompiledQuery<R>): R[];
+}
+
 /** Hooks of the stores this package builds around a driver it owns. */
 export interface SqlAuthStoreHooks {
   /** Called after every successful migration run, e.g. to drop statements prepared against the old schema. */
   afterMigrate?: () => void;
+  /** SQLite through better-sqlite3: the handle for batches that need no await between statements. */
+  syncSqlite?: () => SyncSqlite;
 }
 
 /** {@link sqlAuthStore} with {@link SqlAuthStoreHooks}; not exported from the package. */
@@ -376,25 +389,52 @@ export function buildSqlAuthStore<DB>(config: SqlAuthStoreConfig<DB>, hooks: Sql
     return parent;
   }
 
-  // Rotations batch the same way on SQLite, in one transaction: the UPDATEs run one after another, each
-  // still deciding its own winner under the write lock (a second redemption of one token in the batch
-  // sees the first's update), then the winners' successor rows go in as one multi-row INSERT. A loser's
-  // follow-up read comes after the commit; a failed batch is rolled back and retried rotation by rotation.
+  /**
+   * A SQLite batch of rotations with no await between its statements (see {@link SyncSqlite}), on the
+   * store's own better-sqlite3 handle while the Kysely connection is held: the same statements as the
+   * Kysely transaction below, without a promise per statement (measured on the token endpoint: a median
+   * 6% of a `refresh_token` grant's CPU, lower in ten same-run A/B rounds out of ten).
+   */
+  function rotateBatchSync(sqlite: SyncSqlite, batch: readonly Rotation[]): (TokenRow | undefined)[] {
+    return sqlite.transaction(() => {
+      const won: (TokenRow | undefined)[] = [];
+      const successors: TokenRow[] = [];
+      for (const rotation of batch) {
+        const [parent] = sqlite.query(rotateParents[rotation.clientId === null ? 0 : 1]!.compile(rotation));
+        won.push(parent);
+        if (parent) successors.push(...rotation.rows(parent));
+      }
+      for (let i = 0; i < successors.length; i += FIXED_INSERT_ROWS) {
+        const rows = successors.slice(i, i + FIXED_INSERT_ROWS);
+        sqlite.query(insertTokenRows[rows.length - 1]!.compile(rows));
+      }
+      return won;
+    });
+  }
+
+  // Rotations batch the same way on SQLite, in one transaction (synchronously when the store owns the
+  // better-sqlite3 handle, through Kysely when it was handed a Kysely instance): the UPDATEs run one after
+  // another, each still deciding its own winner under the write lock (a second redemption of one token in
+  // the batch sees the first's update), then the winners' successor rows go in as multi-row INSERTs. A
+  // loser's follow-up read comes after the commit; a failed batch is rolled back and retried rotation by
+  // rotation.
   const rotations =
     dialect === 'sqlite'
       ? createGroupCommit<Rotation, TokenRow | undefined>(
           (batch) =>
-            db.transaction().execute(async (trx) => {
-              const won: (TokenRow | undefined)[] = [];
-              const successors: TokenRow[] = [];
-              for (const rotation of batch) {
-                const [parent] = (await rotateParent(trx, rotation)).rows;
-                won.push(parent);
-                if (parent) successors.push(...rotation.rows(parent));
-              }
-              await insertRows(trx, successors);
-              return won;
-            }),
+            hooks.syncSqlite
+              ? db.connection().execute(async () => rotateBatchSync(hooks.syncSqlite!(), batch))
+              : db.transaction().execute(async (trx) => {
+                  const won: (TokenRow | undefined)[] = [];
+                  const successors: TokenRow[] = [];
+                  for (const rotation of batch) {
+                    const [parent] = (await rotateParent(trx, rotation)).rows;
+                    won.push(parent);
+                    if (parent) successors.push(...rotation.rows(parent));
+                  }
+                  await insertRows(trx, successors);
+                  return won;
+                }),
           (rotation) => db.transaction().execute((trx) => rotateIn(trx, rotation)),
         )
       : postgresRotations();

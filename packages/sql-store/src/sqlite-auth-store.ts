@@ -1,6 +1,6 @@
 import { ConfigError } from '@auth/core';
-import { Kysely, SqliteDialect, type SqliteDatabase } from 'kysely';
-import { buildSqlAuthStore, type SqlAuthStore, type SqlAuthStoreOptions } from './sql-auth-store.js';
+import { type CompiledQuery, Kysely, SqliteDialect, type SqliteDatabase } from 'kysely';
+import { buildSqlAuthStore, type SqlAuthStore, type SqlAuthStoreOptions, type SyncSqlite } from './sql-auth-store.js';
 import { StatementCachingDatabase } from './statement-cache.js';
 
 /** See {@link SqliteAuthStoreOptions.walAutocheckpointPages}. */
@@ -88,8 +88,40 @@ export function sqliteAuthStore(options: SqliteAuthStoreOptions): SqlAuthStore {
       },
     }),
   });
+  let sync: SyncSqlite | undefined;
   return buildSqlAuthStore(
     { ...rest, db, dialect: 'sqlite', destroyOnClose: true },
-    { afterMigrate: () => statements?.clear() },
+    {
+      afterMigrate: () => statements?.clear(),
+      syncSqlite: () => (sync ??= syncSqlite(statements!)),
+    },
   );
+}
+
+/** {@link SyncSqlite} over the store's statement cache. */
+function syncSqlite(statements: StatementCachingDatabase): SyncSqlite {
+  const run = (sql: string) => statements.prepare(sql).run([]);
+  return {
+    transaction(fn) {
+      run('begin');
+      try {
+        const result = fn();
+        run('commit');
+        return result;
+      } catch (err) {
+        // SQLite has already rolled back by itself after some errors (a full disk, for one): the error
+        // that matters is the first.
+        try {
+          run('rollback');
+        } catch {}
+        throw err;
+      }
+    },
+    query<R>(query: CompiledQuery<R>): R[] {
+      const statement = statements.prepare(query.sql);
+      if (statement.reader) return statement.all(query.parameters) as R[];
+      statement.run(query.parameters);
+      return [];
+    },
+  };
 }

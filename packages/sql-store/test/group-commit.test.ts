@@ -183,6 +183,36 @@ describe('SQLite store: token inserts of concurrent requests commit together', (
     await store.close();
   });
 
+  it('rotates a burst of 12 in one synchronous transaction: 24 successor rows, and a token redeemed twice rotates once', async () => {
+    dir = await mkdtemp(join(tmpdir(), 'auth-group-commit-'));
+    const filename = join(dir, 'auth.db');
+    const store = sqliteAuthStore({ filename });
+    const parents = Array.from({ length: 11 }, () => records.token({ clientId: 'client_1' }));
+    await store.saveTokens(parents);
+    const successorsOf = (i: number) => [
+      { hash: `access-${i}`, type: 'access_token' as const, createdAt: T0 + 1, expiresAt: T0 + 3_600_000 },
+      { hash: `refresh-${i}`, type: 'refresh_token' as const, createdAt: T0 + 1, expiresAt: T0 + 172_800_000 },
+    ];
+    // Parent 0 twice in the same turn: the second UPDATE of the batch sees the first's and wins nothing.
+    const redeemed = [...parents, parents[0]!];
+    const results = await Promise.all(
+      redeemed.map((parent, i) =>
+        store.rotateRefreshTokenFor!({ hash: parent.hash, clientId: 'client_1', now: T0 + 1, graceMs: 300_000, successor: `d1.${i}`, successors: successorsOf(i) }),
+      ),
+    );
+    expect(results.slice(0, 11).map((r) => r.status)).toEqual(parents.map(() => 'rotated'));
+    expect(results[11]).toMatchObject({ status: 'replayed', successor: 'd1.0' });
+    for (const [i, parent] of parents.entries()) {
+      expect(await store.findToken(`refresh-${i}`)).toMatchObject({ familyId: parent.familyId, clientId: 'client_1', scopes: parent.scopes });
+      expect(await store.findToken(`access-${i}`)).toMatchObject({ type: 'access_token', familyId: parent.familyId });
+    }
+    expect(await store.findToken('refresh-11')).toBeNull();
+    await store.close();
+    const raw = new Database(filename, { readonly: true });
+    expect((raw.prepare('select count(*) as n from auth_tokens').get() as { n: number }).n).toBe(11 + 22);
+    raw.close();
+  });
+
   it('sends a burst as one INSERT, and a burst of rotations as their UPDATEs plus one INSERT in one transaction', async () => {
     const queries: string[] = [];
     const raw = new Database(':memory:');
