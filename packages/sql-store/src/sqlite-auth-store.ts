@@ -56,7 +56,8 @@ export interface SqliteAuthStoreOptions extends SqlAuthStoreOptions {
  * The embedded default: an {@link SqlAuthStore} in one SQLite file through better-sqlite3 (install it
  * next to this package). The file is opened in WAL mode, so readers never block the writer and several
  * processes on one machine may share it; `busy_timeout` makes writers queue instead of failing, foreign
- * keys are enforced, and SQLite's temporary files are kept in memory (`temp_store = MEMORY`). better-sqlite3 is loaded on first use, so Postgres-only apps need not install it.
+ * keys are enforced, and SQLite's temporary files are kept in memory (`temp_store = MEMORY`).
+ * better-sqlite3 is loaded on first use, so Postgres-only apps need not install it.
  *
  * @example
  * ```ts
