@@ -1,9 +1,37 @@
 /** Markdown rendering of a results JSON: ratios against the peer measured in the same run. */
-import { pct } from './stats.js';
+import { type MedianInterval, medianInterval, medianIntervalRank, pct, type Verdict, verdict } from './stats.js';
 
 type Any = Record<string, any>;
 const n = (x: number) => Math.round(x).toLocaleString('en-US');
 const mark = (ok: boolean) => (ok ? 'met' : '**missed**');
+const VERDICT: Record<Verdict, string> = { met: 'met', missed: '**missed**', undecided: 'undecided' };
+
+/**
+ * The target column and the interval column of a row. `perRound` holds the figure the target is judged
+ * on, one per round; results written before intervals existed have none, and are judged on the median.
+ */
+function judged(
+  perRound: readonly number[] | undefined,
+  median: number,
+  target: number,
+  direction: 'atMost' | 'atLeast',
+  format: (x: number) => string,
+): { target: string; interval: string } {
+  if (!perRound?.length) {
+    return { target: mark(direction === 'atMost' ? median <= target : median >= target), interval: '' };
+  }
+  const i: MedianInterval = medianInterval(perRound);
+  return { target: VERDICT[verdict(i, target, direction)], interval: `${format(i.low)} to ${format(i.high)}` };
+}
+
+/** The note under a judged table: what the interval is, and how much its round count lets it cover. */
+function intervalNote(rounds: number | undefined): string {
+  const coverage = rounds ? ` (${rounds} per-round figures: ${pct(medianIntervalRank(rounds).coverage)} coverage)` : '';
+  return (
+    `Interval: a distribution-free confidence interval for the median of the per-round figures, the narrowest pair of order statistics covering at least 90% where the rounds allow${coverage}. ` +
+    'A target is met or missed only when the whole interval lies on one side of it; "undecided" means this run cannot tell.'
+  );
+}
 
 export function renderTable(report: { meta: Any; results: Any }): string {
   const { meta, results } = report;
@@ -29,47 +57,52 @@ export function renderTable(report: { meta: Any; results: Any }): string {
     );
     out.push('');
     out.push(
-      '| Framework | Route | server CPU us/req | Verification CPU us/req | Loss vs same request unprotected (median) | Target | Loss vs bare unprotected (median) | req/s (median) | req/s loss (median) | Same-request CPU loss per round |',
+      '| Framework | Route | server CPU us/req | Verification CPU us/req | Loss vs same request unprotected (median) | Interval | Target | Loss vs bare unprotected (median) | req/s (median) | req/s loss (median) | Same-request CPU loss per round |',
     );
-    out.push('| --- | --- | ---: | ---: | ---: | --- | ---: | ---: | ---: | --- |');
+    out.push('| --- | --- | ---: | ---: | ---: | ---: | --- | ---: | ---: | ---: | --- |');
+    let verifyRounds: number | undefined;
     for (const r of results.verify as Any[]) {
       const isOpen = r.variant === 'unprotected';
       // Peers and the framework's own no-op layer are references, not targets.
       const isPeer = String(r.variant).startsWith('peer') || String(r.variant).startsWith('no-op');
       // Results written before the same-request samples existed have only the bare comparison.
       const same: number | undefined = r.sameRequestCpuLoss;
-      const judged = same ?? r.cpuLoss;
+      const judgedLoss: number = same ?? r.cpuLoss;
       const perRound: number[] = r.sameRequestCpuLossPerRound ?? r.cpuLossPerRound;
+      if (!isOpen) verifyRounds ??= perRound.length;
+      const j = judged(perRound, judgedLoss, 0.05, 'atMost', (x) => pct(x));
       out.push(
         `| ${r.framework} | ${r.variant} | ${r.cpuPerReq.toFixed(1)} | ${isOpen || r.verifyCpuPerReq === undefined ? '' : r.verifyCpuPerReq.toFixed(1)} | ${
           isOpen ? '(baseline)' : same === undefined ? '' : pct(same)
-        } | ${isOpen || isPeer ? '' : mark(judged <= 0.05)} | ${isOpen ? '' : pct(r.cpuLoss)} | ${n(r.rps)} | ${isOpen ? '' : pct(r.loss)} | ${
+        } | ${isOpen ? '' : j.interval} | ${isOpen || isPeer ? '' : j.target} | ${isOpen ? '' : pct(r.cpuLoss)} | ${n(r.rps)} | ${isOpen ? '' : pct(r.loss)} | ${
           isOpen ? '' : perRound.map((x: number) => pct(x, 0)).join(' ')
         }${r.non2xx ? ` (${r.non2xx} non-2xx!)` : ''} |`,
       );
     }
-    out.push('');
+    out.push('', intervalNote(verifyRounds), '');
   }
   if (results.token) {
     const t = results.token as Any;
     out.push('#### 2. Token endpoint (grants/s; ratio vs node-oidc-provider client_credentials, same round; target >= 3x)');
     out.push('');
     out.push(
-      '| Server | Store | Grant | grants/s (median) | Ratio vs oidc-provider client_credentials (median of rounds) | Target | Server CPU us/grant | CPU ratio | CPU ratio, same grant | p99 ms |',
+      '| Server | Store | Grant | grants/s (median) | Ratio vs oidc-provider client_credentials (median of rounds) | Interval | Target | Server CPU us/grant | CPU ratio | CPU ratio, same grant | p99 ms |',
     );
-    out.push('| --- | --- | --- | ---: | ---: | --- | ---: | ---: | ---: | ---: |');
+    out.push('| --- | --- | --- | ---: | ---: | ---: | --- | ---: | ---: | ---: | ---: |');
     for (const r of t.rows as Any[]) {
       const isPeer = r.server === 'oidc-provider';
       const isBaseline = isPeer && r.grant === 'client_credentials';
       // Older results (before oidc-provider's refresh_token row) have no same-grant ratio.
       const sameGrant = isPeer || r.sameGrantCpuRatio === undefined ? '' : `${r.sameGrantCpuRatio.toFixed(2)}x`;
+      const j = judged(r.ratioPerRound, r.ratio, 3, 'atLeast', (x) => `${x.toFixed(2)}x`);
       out.push(
         `| ${r.server} | ${r.store} | ${r.grant} | ${n(r.rps)} | ${isBaseline ? '1.00x (baseline)' : `${r.ratio.toFixed(2)}x`} | ${
-          isPeer ? '' : mark(r.ratio >= 3)
-        } | ${n(r.cpuPerGrant)} | ${isBaseline ? '' : `${r.cpuRatio.toFixed(2)}x`} | ${sameGrant} | ${r.p99} |${r.non2xx ? ` ${r.non2xx} non-2xx!` : ''}`,
+          isBaseline ? '' : j.interval
+        } | ${isPeer ? '' : j.target} | ${n(r.cpuPerGrant)} | ${isBaseline ? '' : `${r.cpuRatio.toFixed(2)}x`} | ${sameGrant} | ${r.p99} |${r.non2xx ? ` ${r.non2xx} non-2xx!` : ''}`,
       );
     }
     if (t.notes?.length) out.push('', ...t.notes.map((s: string) => `- ${s}`));
+    out.push('', intervalNote((t.rows as Any[])[0]?.ratioPerRound?.length));
     out.push('');
   }
   if (results.client) {
@@ -91,18 +124,19 @@ export function renderTable(report: { meta: Any; results: Any }): string {
   if (results.axios) {
     out.push('#### 4. axios (requests/s from one client process, 16 in flight; overhead vs raw axios, same round; target <= 3%)');
     out.push('');
-    out.push('| Client | req/s (median) | Overhead vs raw (req/s, median of rounds) | Client CPU us/req | CPU overhead vs raw | Target |');
-    out.push('| --- | ---: | ---: | ---: | ---: | --- |');
+    out.push('| Client | req/s (median) | Overhead vs raw (req/s, median of rounds) | Interval | Client CPU us/req | CPU overhead vs raw | Target |');
+    out.push('| --- | ---: | ---: | ---: | ---: | ---: | --- |');
     for (const r of results.axios as Any[]) {
       const isRaw = r.name.startsWith('raw');
       const isOurs = r.name.startsWith('@auth/axios');
+      const j = judged(r.overheadPerRound, r.overhead, 0.03, 'atMost', (x) => pct(x));
       out.push(
-        `| ${r.name} | ${n(r.rps)} | ${isRaw ? '(baseline)' : pct(r.overhead)} | ${r.cpuPerReq.toFixed(1)} | ${isRaw ? '' : pct(r.cpuOverhead)} | ${
-          isOurs ? mark(r.overhead <= 0.03) : ''
-        } |`,
+        `| ${r.name} | ${n(r.rps)} | ${isRaw ? '(baseline)' : pct(r.overhead)} | ${isRaw ? '' : j.interval} | ${r.cpuPerReq.toFixed(1)} | ${
+          isRaw ? '' : pct(r.cpuOverhead)
+        } | ${isOurs ? j.target : ''} |`,
       );
     }
-    out.push('');
+    out.push('', intervalNote((results.axios as Any[])[1]?.overheadPerRound?.length), '');
   }
   if (results.memory) {
     out.push('#### 5. Memory (heap after `gc()`, child process with `--expose-gc`; median of rounds)');

@@ -17,3 +17,65 @@ export function rotate<T>(items: readonly T[], k: number): T[] {
   const n = items.length;
   return items.map((_, i) => items[(i + k) % n]!);
 }
+
+/** A confidence interval for a median, and how often an interval built that way holds the true median. */
+export interface MedianInterval {
+  low: number;
+  high: number;
+  /** 1 - 2 P(Binomial(n, 1/2) <= k - 1), for the order statistics x(k) and x(n + 1 - k) it spans. */
+  coverage: number;
+}
+
+/** P(Binomial(n, 1/2) <= j). */
+function binomialHalfCdf(n: number, j: number): number {
+  let term = 0.5 ** n; // C(n, 0) / 2^n
+  let sum = term;
+  for (let i = 1; i <= j; i++) {
+    term = (term * (n - i + 1)) / i;
+    sum += term;
+  }
+  return sum;
+}
+
+/**
+ * The order statistics x(k) and x(n + 1 - k) that {@link medianInterval} takes for `n` values: the largest k
+ * whose coverage is still at least `confidence`, or k = 1 (the whole range) when even that falls short.
+ */
+export function medianIntervalRank(n: number, confidence = 0.9): { k: number; coverage: number } {
+  if (n === 0) return { k: 0, coverage: 0 };
+  let k = 1;
+  let coverage = 1 - 2 * binomialHalfCdf(n, 0);
+  // Narrow while the interval keeps at least one value (k + 1 <= n - k) and its coverage holds.
+  while (k + 1 <= n - k) {
+    const narrower = 1 - 2 * binomialHalfCdf(n, k);
+    if (narrower < confidence) break;
+    k++;
+    coverage = narrower;
+  }
+  return { k, coverage };
+}
+
+/**
+ * A distribution-free confidence interval for the median of per-round figures: the narrowest pair of order
+ * statistics whose coverage is at least `confidence`. Per-round figures on a shared machine are anything
+ * but normal (a neighbour's burst lands in one round), so no shape is assumed. With too few values to reach
+ * `confidence`, it is the whole range, and the coverage says how little that is (5 rounds: 93.75%; 3: 75%).
+ */
+export function medianInterval(values: readonly number[], confidence = 0.9): MedianInterval {
+  const n = values.length;
+  if (n === 0) return { low: Number.NaN, high: Number.NaN, coverage: 0 };
+  const s = [...values].sort((a, b) => a - b);
+  const { k, coverage } = medianIntervalRank(n, confidence);
+  return { low: s[k - 1]!, high: s[n - k]!, coverage };
+}
+
+/** Where a target stands against an interval: met or missed only when the whole interval agrees. */
+export type Verdict = 'met' | 'missed' | 'undecided';
+
+/** `atMost`: a loss or overhead that must stay <= target; `atLeast`: a ratio that must reach target. */
+export function verdict(interval: MedianInterval, target: number, direction: 'atMost' | 'atLeast'): Verdict {
+  const { low, high } = interval;
+  if (Number.isNaN(low) || Number.isNaN(high)) return 'undecided';
+  if (direction === 'atMost') return high <= target ? 'met' : low > target ? 'missed' : 'undecided';
+  return low >= target ? 'met' : high < target ? 'missed' : 'undecided';
+}

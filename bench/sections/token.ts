@@ -44,6 +44,8 @@ export interface TokenRow {
   /** Median over rounds of cpu(oidc-provider, the same grant)/cpu(ours) per grant: refresh against refresh. */
   sameGrantCpuRatio: number;
   ratioPerRound: number[];
+  /** cpu(oidc-provider client_credentials)/cpu(ours) per grant, each round. */
+  cpuRatioPerRound: number[];
   p99: number;
   non2xx: number;
 }
@@ -209,6 +211,7 @@ export async function benchToken(mode: Mode, log: (s: string) => void): Promise<
       const ss = samples.get(c)!;
       const sameGrant = samples.get(all.find((p) => p.server === peer.server && p.grant === c.grant) ?? peer)!;
       const ratioPerRound = ss.map((s, i) => s.rps / peerSamples[i]!.rps);
+      const cpuRatioPerRound = ss.map((s, i) => peerSamples[i]!.cpuPerReq / s.cpuPerReq);
       return {
         server: c.server,
         store: c.store,
@@ -216,9 +219,10 @@ export async function benchToken(mode: Mode, log: (s: string) => void): Promise<
         rps: median(ss.map((s) => s.rps)),
         cpuPerGrant: median(ss.map((s) => s.cpuPerReq)),
         ratio: median(ratioPerRound),
-        cpuRatio: median(ss.map((s, i) => peerSamples[i]!.cpuPerReq / s.cpuPerReq)),
+        cpuRatio: median(cpuRatioPerRound),
         sameGrantCpuRatio: median(ss.map((s, i) => sameGrant[i]!.cpuPerReq / s.cpuPerReq)),
         ratioPerRound,
+        cpuRatioPerRound,
         p99: median(ss.map((s) => s.p99)),
         non2xx: ss.reduce((a, s) => a + s.non2xx + s.errors, 0),
       };

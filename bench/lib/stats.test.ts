@@ -1,0 +1,44 @@
+import { describe, expect, it } from 'vitest';
+import { median, medianInterval, verdict } from './stats.js';
+
+describe('medianInterval', () => {
+  it('spans the whole range of 5 rounds, with the coverage of that range (1 - 2/32)', () => {
+    expect(medianInterval([0.04, 0.09, 0.02, 0.06, 0.05])).toEqual({ low: 0.02, high: 0.09, coverage: 0.9375 });
+  });
+
+  it('drops the extremes once there are enough rounds to keep 90% coverage', () => {
+    // n = 10: [x(2), x(9)] covers 1 - 2 * 11/1024 = 97.9%; [x(3), x(8)] only 89.1%.
+    const values = [10, 1, 9, 2, 8, 3, 7, 4, 6, 5];
+    const i = medianInterval(values);
+    expect([i.low, i.high]).toEqual([2, 9]);
+    expect(i.coverage).toBeCloseTo(1 - 22 / 1024, 10);
+    expect(medianInterval(values, 0.85)).toMatchObject({ low: 3, high: 8 });
+  });
+
+  it('holds the median, and says how little a few rounds cover', () => {
+    const values = [3.4, 2.7, 3.1];
+    const i = medianInterval(values);
+    expect(i.low).toBeLessThanOrEqual(median(values));
+    expect(i.high).toBeGreaterThanOrEqual(median(values));
+    expect(i.coverage).toBe(0.75);
+    expect(medianInterval([1]).coverage).toBe(0);
+    expect(Number.isNaN(medianInterval([]).low)).toBe(true);
+  });
+});
+
+describe('verdict', () => {
+  const at = (low: number, high: number) => ({ low, high, coverage: 0.9375 });
+
+  it('calls a loss met or missed only when the whole interval agrees', () => {
+    expect(verdict(at(0.01, 0.049), 0.05, 'atMost')).toBe('met');
+    expect(verdict(at(0.051, 0.1), 0.05, 'atMost')).toBe('missed');
+    expect(verdict(at(0.03, 0.08), 0.05, 'atMost')).toBe('undecided');
+  });
+
+  it('judges a ratio from below', () => {
+    expect(verdict(at(3.0, 3.4), 3, 'atLeast')).toBe('met');
+    expect(verdict(at(1.2, 2.9), 3, 'atLeast')).toBe('missed');
+    expect(verdict(at(2.8, 3.2), 3, 'atLeast')).toBe('undecided');
+    expect(verdict(medianInterval([]), 3, 'atLeast')).toBe('undecided');
+  });
+});
