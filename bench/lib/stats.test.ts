@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { median, medianInterval, verdict } from './stats.js';
+import { balancedOrder, median, medianInterval, verdict } from './stats.js';
 
 describe('medianInterval', () => {
   it('spans the whole range of 5 rounds, with the coverage of that range (1 - 2/32)', () => {
@@ -40,5 +40,48 @@ describe('verdict', () => {
     expect(verdict(at(1.2, 2.9), 3, 'atLeast')).toBe('missed');
     expect(verdict(at(2.8, 3.2), 3, 'atLeast')).toBe('undecided');
     expect(verdict(medianInterval([]), 3, 'atLeast')).toBe('undecided');
+  });
+});
+
+describe('balancedOrder', () => {
+  /** How often each ordered pair (a right before b) occurs over `rounds` rounds, and each item's positions. */
+  function tally(n: number, rounds: number) {
+    const items = Array.from({ length: n }, (_, i) => i);
+    const pairs = new Map<string, number>();
+    const positions = items.map(() => new Array<number>(n).fill(0));
+    for (let r = 0; r < rounds; r++) {
+      const order = balancedOrder(items, r);
+      expect([...order].sort((a, b) => a - b)).toEqual(items);
+      for (const [position, item] of order.entries()) positions[item]![position]!++;
+      for (let i = 1; i < n; i++) {
+        const pair = `${order[i - 1]}>${order[i]}`;
+        pairs.set(pair, (pairs.get(pair) ?? 0) + 1);
+      }
+    }
+    return { pairs, positions };
+  }
+
+  it('puts every item right after every other exactly once over n rounds (even n)', () => {
+    const { pairs, positions } = tally(4, 4);
+    expect(pairs.size).toBe(12);
+    expect([...pairs.values()].every((c) => c === 1)).toBe(true);
+    expect(positions.every((p) => p.every((c) => c === 1))).toBe(true);
+  });
+
+  it('balances an odd count over 2n rounds, each ordered pair twice', () => {
+    const { pairs, positions } = tally(5, 10);
+    expect(pairs.size).toBe(20);
+    expect([...pairs.values()].every((c) => c === 2)).toBe(true);
+    expect(positions.every((p) => p.every((c) => c === 2))).toBe(true);
+  });
+
+  it('unlike a rotation, does not keep one neighbour before each item', () => {
+    const before = new Set<string>();
+    for (let r = 0; r < 8; r++) {
+      const order = balancedOrder(['a', 'b', 'c', 'd', 'e', 'f', 'g', 'h'], r);
+      before.add(order[order.indexOf('c') - 1] ?? '(first)');
+    }
+    expect(before.size).toBeGreaterThan(4);
+    expect(balancedOrder(['only'], 3)).toEqual(['only']);
   });
 });

@@ -12,10 +12,24 @@ export const pct = (ratio: number, digits = 1) => `${(ratio * 100).toFixed(digit
 /** Throughput loss of `value` against `base`, as a fraction (0.05 = 5% slower). */
 export const loss = (value: number, base: number) => 1 - value / base;
 
-/** Rotate an array by `k` so every round starts with a different contender. */
-export function rotate<T>(items: readonly T[], k: number): T[] {
+/**
+ * The order of `items` in round `round` of a balanced design (a Williams square). Over every n rounds (2n
+ * for an odd count of items) each item runs in every position equally often and right after every other
+ * item equally often. Whatever one sample leaves behind for the next (garbage to collect, code deoptimised
+ * by another instance's shapes, cold caches) then lands on every contender alike; a plain rotation keeps
+ * the cyclic order, so each contender would always follow the same neighbour and pay its carry-over in
+ * every round.
+ */
+export function balancedOrder<T>(items: readonly T[], round: number): T[] {
   const n = items.length;
-  return items.map((_, i) => items[(i + k) % n]!);
+  if (n < 2) return [...items];
+  // First row: 0, n-1, 1, n-2, 2, ...; row i adds i (mod n); an odd n also needs every row reversed.
+  const first = Array.from({ length: n }, (_, j) => (j % 2 === 0 ? j / 2 : n - (j + 1) / 2));
+  const rows = n % 2 === 0 ? n : 2 * n;
+  const r = ((round % rows) + rows) % rows;
+  const shift = r % n;
+  const row = first.map((j) => items[(j + shift) % n]!);
+  return r >= n ? row.reverse() : row;
 }
 
 /** A confidence interval for a median, and how often an interval built that way holds the true median. */

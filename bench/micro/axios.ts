@@ -8,7 +8,7 @@ import { attach, bearer, createTokenManager, type Grant, type TokenSet } from '@
 import axios, { type AxiosInstance } from 'axios';
 import createAuthRefreshInterceptorModule from 'axios-auth-refresh';
 import { result } from '../lib/child.js';
-import { median, rotate } from '../lib/stats.js';
+import { median, balancedOrder } from '../lib/stats.js';
 
 const createAuthRefreshInterceptor =
   (createAuthRefreshInterceptorModule as unknown as { default?: typeof createAuthRefreshInterceptorModule }).default ??
@@ -70,7 +70,7 @@ async function run(api: AxiosInstance, n: number) {
 for (const [, api] of contenders) await run(api, Math.min(1000, perSample));
 const samples = new Map(contenders.map(([name]) => [name, [] as { rps: number; cpuPerReq: number }[]]));
 for (let r = 0; r < rounds; r++) {
-  for (const [name, api] of rotate(contenders, r)) samples.get(name)!.push(await run(api, perSample));
+  for (const [name, api] of balancedOrder(contenders, r)) samples.get(name)!.push(await run(api, perSample));
 }
 const base = samples.get(contenders[0]![0])!;
 result(

@@ -10,7 +10,7 @@ import { randomBytes } from 'node:crypto';
 import pg from 'pg';
 import { FAMILIES_PATH, type Started, startChild } from '../lib/child.js';
 import { type Sample, sample } from '../lib/load.js';
-import { median, rotate } from '../lib/stats.js';
+import { median, balancedOrder } from '../lib/stats.js';
 import type { Mode } from '../run.js';
 
 /** Token families of oidc-provider's refresh_token instance: see servers/token-oidc.ts. */
@@ -203,7 +203,7 @@ export async function benchToken(mode: Mode, log: (s: string) => void): Promise<
     const samples = new Map<Contender, Sample[]>(all.map((c) => [c, []]));
     const peer = all[0]!;
     for (let r = 0; r < mode.rounds; r++) {
-      for (const c of rotate(all, r)) samples.get(c)!.push(await c.run(mode.duration));
+      for (const c of balancedOrder(all, r)) samples.get(c)!.push(await c.run(mode.duration));
       log(`  token round ${r + 1}/${mode.rounds}`);
     }
     const peerSamples = samples.get(peer)!;

@@ -4,8 +4,8 @@
  * no-op Express middleware, a no-op async Fastify hook): the share of the loss the framework charges for
  * any layer at all, which no authentication code can win back.
  *
- * Each protected sample is bracketed by unprotected samples (open, A, open, B, open, ...; the order of
- * A, B... rotates every round) and compared with the mean of its two neighbours, so a neighbour's load
+ * Each protected sample is bracketed by unprotected samples (open, A, open, B, open, ...; A, B... in a
+ * balanced order that changes every round) and compared with the mean of its two neighbours, so a neighbour's load
  * burst on this shared machine hits both sides of a ratio. Two ratios are kept per sample:
  * - requests/s, as the issue asks;
  * - the server's CPU time per request (user + system, from the server's own `process.cpuUsage()`),
@@ -22,7 +22,7 @@
 import { startChild } from '../lib/child.js';
 import type { Credentials } from '../lib/fixture.js';
 import { load, type Sample, sample } from '../lib/load.js';
-import { loss, median, rotate } from '../lib/stats.js';
+import { loss, median, balancedOrder } from '../lib/stats.js';
 import type { Mode } from '../run.js';
 
 interface Variant {
@@ -85,7 +85,7 @@ export async function benchVerify(mode: Mode, log: (s: string) => void): Promise
       for (let r = 0; r < mode.rounds; r++) {
         let before = await run(open);
         opens.push(before);
-        for (const v of rotate(variants, r)) {
+        for (const v of balancedOrder(variants, r)) {
           // The same request, unprotected, right before the route (without headers, the open samples are it).
           const same = Object.keys(v.headers).length > 0 ? await run({ ...v, path: open.path }) : undefined;
           const s = await run(v);
