@@ -86,19 +86,26 @@ export function renderTable(report: { meta: Any; results: Any }): string {
     out.push('#### 2. Token endpoint (grants/s; ratio vs node-oidc-provider client_credentials, same round; target >= 3x)');
     out.push('');
     out.push(
-      '| Server | Store | Grant | grants/s (median) | Ratio vs oidc-provider client_credentials (median of rounds) | Interval | Target | Server CPU us/grant | CPU ratio | CPU ratio, same grant | p99 ms |',
+      '| Server | Store | Grant | grants/s (median) | Ratio vs oidc-provider client_credentials (req/s, median of rounds) | Interval | Server CPU us/grant | CPU ratio (throughput at saturation) | Interval | Target | CPU ratio, same grant | p99 ms |',
     );
-    out.push('| --- | --- | --- | ---: | ---: | ---: | --- | ---: | ---: | ---: | ---: |');
+    out.push('| --- | --- | --- | ---: | ---: | ---: | ---: | ---: | ---: | --- | ---: | ---: |');
     for (const r of t.rows as Any[]) {
       const isPeer = r.server === 'oidc-provider';
       const isBaseline = isPeer && r.grant === 'client_credentials';
       // Older results (before oidc-provider's refresh_token row) have no same-grant ratio.
       const sameGrant = isPeer || r.sameGrantCpuRatio === undefined ? '' : `${r.sameGrantCpuRatio.toFixed(2)}x`;
-      const j = judged(r.ratioPerRound, r.ratio, 3, 'atLeast', (x) => `${x.toFixed(2)}x`);
+      const times = (x: number) => `${x.toFixed(2)}x`;
+      const rpsJ = judged(r.ratioPerRound, r.ratio, 3, 'atLeast', times);
+      const cpuJ = judged(r.cpuRatioPerRound, r.cpuRatio, 3, 'atLeast', times);
+      // Judged on the CPU ratio (the throughput each server sustains at saturation, as in section 1) where
+      // the per-round CPU ratios were kept; older results were judged on the req/s ratio.
+      const target = r.cpuRatioPerRound ? cpuJ.target : rpsJ.target;
       out.push(
-        `| ${r.server} | ${r.store} | ${r.grant} | ${n(r.rps)} | ${isBaseline ? '1.00x (baseline)' : `${r.ratio.toFixed(2)}x`} | ${
-          isBaseline ? '' : j.interval
-        } | ${isPeer ? '' : j.target} | ${n(r.cpuPerGrant)} | ${isBaseline ? '' : `${r.cpuRatio.toFixed(2)}x`} | ${sameGrant} | ${r.p99} |${r.non2xx ? ` ${r.non2xx} non-2xx!` : ''}`,
+        `| ${r.server} | ${r.store} | ${r.grant} | ${n(r.rps)} | ${isBaseline ? '1.00x (baseline)' : times(r.ratio)} | ${isBaseline ? '' : rpsJ.interval} | ${n(
+          r.cpuPerGrant,
+        )} | ${isBaseline ? '' : times(r.cpuRatio)} | ${isBaseline ? '' : cpuJ.interval} | ${isPeer ? '' : target} | ${sameGrant} | ${r.p99} |${
+          r.non2xx ? ` ${r.non2xx} non-2xx!` : ''
+        }`,
       );
     }
     if (t.notes?.length) out.push('', ...t.notes.map((s: string) => `- ${s}`));

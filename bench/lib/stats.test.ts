@@ -41,6 +41,11 @@ describe('verdict', () => {
     expect(verdict(at(2.8, 3.2), 3, 'atLeast')).toBe('undecided');
     expect(verdict(medianInterval([]), 3, 'atLeast')).toBe('undecided');
   });
+
+  it('decides nothing from an interval that covers too little (too few rounds)', () => {
+    expect(verdict(medianInterval([3.5, 3.6, 3.7]), 3, 'atLeast')).toBe('undecided');
+    expect(verdict(medianInterval([3.5, 3.6, 3.7, 3.4, 3.8]), 3, 'atLeast')).toBe('met');
+  });
 });
 
 describe('balancedOrder', () => {

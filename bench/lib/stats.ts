@@ -86,10 +86,13 @@ export function medianInterval(values: readonly number[], confidence = 0.9): Med
 /** Where a target stands against an interval: met or missed only when the whole interval agrees. */
 export type Verdict = 'met' | 'missed' | 'undecided';
 
-/** `atMost`: a loss or overhead that must stay <= target; `atLeast`: a ratio that must reach target. */
-export function verdict(interval: MedianInterval, target: number, direction: 'atMost' | 'atLeast'): Verdict {
-  const { low, high } = interval;
-  if (Number.isNaN(low) || Number.isNaN(high)) return 'undecided';
+/**
+ * `atMost`: a loss or overhead that must stay <= target; `atLeast`: a ratio that must reach target. An
+ * interval that covers less than `confidence` (too few rounds) decides nothing.
+ */
+export function verdict(interval: MedianInterval, target: number, direction: 'atMost' | 'atLeast', confidence = 0.9): Verdict {
+  const { low, high, coverage } = interval;
+  if (Number.isNaN(low) || Number.isNaN(high) || coverage < confidence) return 'undecided';
   if (direction === 'atMost') return high <= target ? 'met' : low > target ? 'missed' : 'undecided';
   return low >= target ? 'met' : high < target ? 'missed' : 'undecided';
 }
