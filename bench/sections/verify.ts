@@ -4,20 +4,19 @@
  * no-op Express middleware, a no-op async Fastify hook): the share of the loss the framework charges for
  * any layer at all, which no authentication code can win back.
  *
- * Each protected sample is bracketed by unprotected samples (open, A, open, B, open, ...; A, B... in a
- * balanced order that changes every round) and compared with the mean of its two neighbours, so a neighbour's load
- * burst on this shared machine hits both sides of a ratio. Two ratios are kept per sample:
- * - requests/s, as the issue asks;
- * - the server's CPU time per request (user + system, from the server's own `process.cpuUsage()`),
- *   which other processes on the machine barely disturb. For a single-threaded server run to saturation,
- *   throughput = 1 / CPU per request, so `1 - cpu(open) / cpu(route)` is the throughput loss at saturation.
- *
  * Credentials make a request bigger, and the framework parses every header whether or not a route reads
  * it: three API-key headers or a sealed cookie cost Node's parser about as much on an unprotected route as
- * some schemes cost to verify. So every sample with credentials is also compared with the *same request*
- * (same headers) sent to the unprotected route, measured right before it: `1 - cpu(same request, open) /
- * cpu(route)` is what protecting the route costs, and `cpu(route) - cpu(same request, open)` is the
- * verification's own CPU per request.
+ * some schemes cost to verify. So each route's sample is bracketed by two samples of the *same request*
+ * (same headers) sent to the unprotected route (same, A, same; then same', B, same'; ...; A, B... in a
+ * balanced order that changes every round), and compared with their mean, so a drift or a neighbour's
+ * burst on this shared machine lands on both sides of the ratio. Kept per sample:
+ * - the server's CPU time per request (user + system, from the server's own `process.cpuUsage()`), which
+ *   other processes on the machine barely disturb. For a single-threaded server run to saturation,
+ *   throughput = 1 / CPU per request, so `1 - cpu(same request, open) / cpu(route)` is what protecting the
+ *   route costs in throughput at saturation (the judged figure), and `cpu(route) - cpu(same request,
+ *   open)` the verification's own CPU per request;
+ * - against the bare unprotected route (no credential headers: the brackets of the variants without
+ *   headers, medians per round), the CPU-derived loss and the requests/s loss, as the issue words it.
  */
 import { startChild } from '../lib/child.js';
 import type { Credentials } from '../lib/fixture.js';
@@ -83,25 +82,30 @@ export async function benchVerify(mode: Mode, log: (s: string) => void): Promise
         variants.map((v) => [v.name, []]),
       );
       for (let r = 0; r < mode.rounds; r++) {
-        let before = await run(open);
-        opens.push(before);
+        const roundOpens: Sample[] = [];
+        const measured: { v: Variant; s: Sample; sameCpu: number }[] = [];
         for (const v of balancedOrder(variants, r)) {
-          // The same request, unprotected, right before the route (without headers, the open samples are it).
-          const same = Object.keys(v.headers).length > 0 ? await run({ ...v, path: open.path }) : undefined;
+          // The same request, unprotected, on both sides of the route (for a variant without headers, that
+          // is the bare unprotected request).
+          const same = { ...v, path: open.path };
+          const before = await run(same);
           const s = await run(v);
-          const after = await run(open);
-          opens.push(after);
-          const rpsBase = (before.rps + after.rps) / 2;
-          const cpuBase = (before.cpuPerReq + after.cpuPerReq) / 2;
-          const sameCpu = same?.cpuPerReq ?? cpuBase;
+          const after = await run(same);
+          if (Object.keys(v.headers).length === 0) roundOpens.push(before, after);
+          measured.push({ v, s, sameCpu: (before.cpuPerReq + after.cpuPerReq) / 2 });
+        }
+        if (roundOpens.length === 0) roundOpens.push(await run(open));
+        opens.push(...roundOpens);
+        const openCpu = median(roundOpens.map((x) => x.cpuPerReq));
+        const openRps = median(roundOpens.map((x) => x.rps));
+        for (const { v, s, sameCpu } of measured) {
           pairs.get(v.name)!.push({
             s,
-            rpsLoss: loss(s.rps, rpsBase),
-            cpuLoss: 1 - cpuBase / s.cpuPerReq,
+            rpsLoss: loss(s.rps, openRps),
+            cpuLoss: 1 - openCpu / s.cpuPerReq,
             sameLoss: 1 - sameCpu / s.cpuPerReq,
             verifyCpu: s.cpuPerReq - sameCpu,
           });
-          before = after;
         }
         log(`  verify ${framework} round ${r + 1}/${mode.rounds}`);
       }
