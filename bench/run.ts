@@ -1,5 +1,5 @@
 /**
- * `pnpm bench [--quick] [--only=verify,token,client,axios,memory] [--label=text]`
+ * `pnpm bench [--quick] [--only=verify,token,client,axios,memory] [--rounds=N] [--label=text]`
  *
  * Runs every benchmark against its peer in the same run, interleaved over rounds, and writes a markdown
  * table and the raw JSON to bench/results/<timestamp>.{md,json}. Not part of the unit test run.
@@ -27,7 +27,7 @@ const quick = argv.includes('--quick');
 const only = argv.find((a) => a.startsWith('--only='))?.slice(7).split(',');
 const label = argv.find((a) => a.startsWith('--label='))?.slice(8);
 const mode: Mode = quick
-  ? { name: 'quick', rounds: 2, duration: 0.75, warmup: 0.5, axiosRequests: 1000 }
+  ? { name: 'quick', rounds: 1, duration: 0.5, warmup: 0.5, axiosRequests: 1000 }
   : { name: 'full', rounds: 5, duration: 2, warmup: 1.5, axiosRequests: 4000 };
 const roundsArg = argv.find((a) => a.startsWith('--rounds='));
 if (roundsArg) mode.rounds = Math.max(1, Math.min(50, Number(roundsArg.slice(9)) || mode.rounds));
