@@ -8,7 +8,7 @@ import { attach, bearer, createTokenManager, type Grant, type TokenSet } from '@
 import axios, { type AxiosInstance } from 'axios';
 import createAuthRefreshInterceptorModule from 'axios-auth-refresh';
 import { result } from '../lib/child.js';
-import { median, balancedOrder } from '../lib/stats.js';
+import { balancedOrder, median } from '../lib/stats.js';
 
 const createAuthRefreshInterceptor =
   (createAuthRefreshInterceptorModule as unknown as { default?: typeof createAuthRefreshInterceptorModule }).default ??

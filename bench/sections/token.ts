@@ -11,7 +11,7 @@ import { randomBytes } from 'node:crypto';
 import pg from 'pg';
 import { FAMILIES_PATH, type Started, startChild } from '../lib/child.js';
 import { type Sample, sample } from '../lib/load.js';
-import { median, balancedOrder } from '../lib/stats.js';
+import { balancedOrder, median } from '../lib/stats.js';
 import type { Mode } from '../run.js';
 
 /** Token families of oidc-provider's refresh_token instance: see servers/token-oidc.ts. */

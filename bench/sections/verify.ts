@@ -21,7 +21,7 @@
 import { startChild } from '../lib/child.js';
 import type { Credentials } from '../lib/fixture.js';
 import { load, type Sample, sample } from '../lib/load.js';
-import { loss, median, balancedOrder } from '../lib/stats.js';
+import { balancedOrder, loss, median } from '../lib/stats.js';
 import type { Mode } from '../run.js';
 
 interface Variant {

@@ -278,8 +278,8 @@ export function buildSqlAuthStore<DB>(config: SqlAuthStoreConfig<DB>, hooks: Sql
   const rotateParents = [false, true].map(
     (forClient) => new FixedQuery<Rotation, TokenRow>((param) => winRotation(db, param, forClient)),
   );
-  const rotateParent = (conn: Kysely<AuthDatabase>, rotation: Rotation) =>
-    rotateParents[rotation.clientId === null ? 0 : 1]!.execute(conn, rotation);
+  const rotateParentQuery = (rotation: Rotation) => rotateParents[rotation.clientId === null ? 0 : 1]!;
+  const rotateParent = (conn: Kysely<AuthDatabase>, rotation: Rotation) => rotateParentQuery(rotation).execute(conn, rotation);
   const touchCredential = new FixedQuery<{ id: string; at: number }, unknown>((param) =>
     db
       .updateTable('credentials')
@@ -398,18 +398,21 @@ export function buildSqlAuthStore<DB>(config: SqlAuthStoreConfig<DB>, hooks: Sql
    */
   function rotateBatchSync(sqlite: SyncSqlite, batch: readonly Rotation[]): (TokenRow | undefined)[] {
     return sqlite.transaction(() => {
-      const won: (TokenRow | undefined)[] = [];
-      const successors: TokenRow[] = [];
-      for (const rotation of batch) {
-        const [parent] = sqlite.query(rotateParents[rotation.clientId === null ? 0 : 1]!.compile(rotation));
-        won.push(parent);
-        if (parent) successors.push(...rotation.rows(parent));
-      }
+      const won = batch.map((rotation) => sqlite.query(rotateParentQuery(rotation).compile(rotation))[0]);
+      const successors = successorsOfWinners(batch, won);
       for (let i = 0; i < successors.length; i += FIXED_INSERT_ROWS) {
         const rows = successors.slice(i, i + FIXED_INSERT_ROWS);
         sqlite.query(insertTokenRows[rows.length - 1]!.compile(rows));
       }
       return won;
+    });
+  }
+
+  /** The successor rows of the rotations of a batch that won (`won[i]`: the parent row rotation i updated). */
+  function successorsOfWinners(batch: readonly Rotation[], won: readonly (TokenRow | undefined)[]): TokenRow[] {
+    return batch.flatMap((rotation, i) => {
+      const parent = won[i];
+      return parent ? rotation.rows(parent) : [];
     });
   }
 
@@ -426,14 +429,10 @@ export function buildSqlAuthStore<DB>(config: SqlAuthStoreConfig<DB>, hooks: Sql
             hooks.syncSqlite
               ? db.connection().execute(async () => rotateBatchSync(hooks.syncSqlite!(), batch))
               : db.transaction().execute(async (trx) => {
+                  // One after another: each UPDATE must see the ones before it in the batch.
                   const won: (TokenRow | undefined)[] = [];
-                  const successors: TokenRow[] = [];
-                  for (const rotation of batch) {
-                    const [parent] = (await rotateParent(trx, rotation)).rows;
-                    won.push(parent);
-                    if (parent) successors.push(...rotation.rows(parent));
-                  }
-                  await insertRows(trx, successors);
+                  for (const rotation of batch) won.push((await rotateParent(trx, rotation)).rows[0]);
+                  await insertRows(trx, successorsOfWinners(batch, won));
                   return won;
                 }),
           (rotation) => db.transaction().execute((trx) => rotateIn(trx, rotation)),
