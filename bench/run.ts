@@ -1,5 +1,7 @@
 /**
- * `pnpm bench [--quick] [--only=verify,token,client,axios,memory] [--rounds=N] [--label=text]`
+ * `pnpm bench [--quick] [--only=verify,token,client,axios,memory,instructions] [--rounds=N] [--label=text]`
+ *
+ * `instructions` (section 1b, under valgrind's callgrind) runs only when named in `--only`.
  *
  * Runs every benchmark against its peer in the same run, interleaved over rounds, and writes a markdown
  * table and the raw JSON to bench/results/<timestamp>.{md,json}. Not part of the unit test run.
@@ -66,6 +68,11 @@ log(`bench: ${mode.name} mode${only ? ` (only ${only.join(',')})` : ''}; load av
 if (want('verify')) {
   const { benchVerify } = await import('./sections/verify.js');
   results.verify = await benchVerify(mode, log);
+}
+// Opt-in (valgrind, a few minutes a round): only when named in --only.
+if (only?.includes('instructions')) {
+  const { benchInstructions } = await import('./sections/instructions.js');
+  results.instructions = await benchInstructions(mode, log);
 }
 if (want('token')) {
   const { benchToken } = await import('./sections/token.js');

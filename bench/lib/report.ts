@@ -81,6 +81,42 @@ export function renderTable(report: { meta: Any; results: Any }): string {
     }
     out.push('', intervalNote(verifyRounds), '');
   }
+  if (results.instructions) {
+    const ins = results.instructions as Any;
+    out.push('#### 1b. Verification overhead counted by callgrind (instructions and simulated caches; decides no target)');
+    out.push('');
+    out.push(
+      `The servers of section 1 under valgrind's callgrind, one request at a time over one connection; ${Object.entries(ins.requestsPerSample)
+        .map(([f, k]) => `${n(k as number)} requests per ${f} sample`)
+        .join(', ')}, ${ins.rounds} round(s), medians. ` +
+        'Each route is compared with the same request sent to the unprotected route. Estimated cycles: KCachegrind\'s model, instructions + 10 per first-level cache miss or mispredicted branch + 100 per last-level miss. ' +
+        'The main thread\'s user-space work only: the kernel\'s share of a request (its socket reads and writes) and V8\'s helper threads are not counted, so a share here is larger than the same work\'s share of the CPU time. ' +
+        'Counts move between samples with V8\'s state (a collection or a recompilation landing in one sample): see the per-round column.',
+    );
+    out.push('');
+    out.push('| Framework | Route | Instructions/req (same request unprotected) | Added instructions/req | Added share (instructions) | Est. cycles/req | Added share (est. cycles) | L1 i-misses added | L1 d-misses added | Share per round (est. cycles) |');
+    out.push('| --- | --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | --- |');
+    const cyc = (c: Any) => c.Ir + 10 * (c.I1mr + c.D1mr + c.D1mw + c.Bcm + c.Bim) + 100 * (c.ILmr + c.DLmr + c.DLmw);
+    for (const r of ins.rows as Any[]) {
+      out.push(
+        `| ${r.framework} | ${r.variant} | ${n(r.route.Ir)} (${n(r.same.Ir)}) | ${n(r.route.Ir - r.same.Ir)} | ${pct(r.irShare)} | ${n(cyc(r.route))} | ${pct(r.cycleShare)} | ${n(
+          r.route.I1mr - r.same.I1mr,
+        )} | ${n(r.route.D1mr + r.route.D1mw - r.same.D1mr - r.same.D1mw)} | ${(r.cycleSharePerRound as number[]).map((x) => pct(x, 1)).join(' ')} |`,
+      );
+    }
+    out.push('');
+    out.push('Where the added cost goes (median round; per request; largest first by estimated cycles):');
+    out.push('');
+    for (const r of ins.rows as Any[]) {
+      if (String(r.variant).startsWith('no-op')) continue;
+      out.push(
+        `- ${r.framework}, ${r.variant}: ${(r.top as Any[])
+          .map((f) => `\`${f.name}\` ${n(f.cycles)} cycles (${n(f.ir)} instr., ${n(f.i1Misses)} i-miss)`)
+          .join('; ')}`,
+      );
+    }
+    out.push('');
+  }
   if (results.token) {
     const t = results.token as Any;
     out.push('#### 2. Token endpoint (grants/s; ratio vs node-oidc-provider client_credentials, same round; target >= 3x)');

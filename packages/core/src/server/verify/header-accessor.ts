@@ -94,8 +94,10 @@ function authorizationLines(req: NodeHeaderSource): readonly string[] | string |
     let repeated: string[] | undefined;
     for (let i = 0; i + 1 < raw.length; i += 2) {
       const name = raw[i]!;
-      // 13 === 'authorization'.length: no lowercase copy of every other header name.
-      if (name.length !== 13 || name.toLowerCase() !== 'authorization') continue;
+      // 13 === 'authorization'.length: no lowercase copy of every other header name, nor of the usual
+      // spellings of this one.
+      if (name.length !== 13) continue;
+      if (name !== 'authorization' && name !== 'Authorization' && name.toLowerCase() !== 'authorization') continue;
       if (first === undefined) first = raw[i + 1]!;
       else (repeated ??= [first]).push(raw[i + 1]!);
     }

@@ -131,6 +131,25 @@ interface Remembered {
   readonly userRaw: unknown;
   readonly businessId: string | undefined;
   readonly userId: string | undefined;
+  /** Whether a route with the default `allow` accepts `method` (configuration is fixed: decided once). */
+  readonly byDefault: boolean;
+}
+
+/**
+ * A principal that shares no state with `p` (the caller may change what it is handed). Its seven fields
+ * written out, not spread: one allocation of a fixed shape, where a spread goes through V8's generic
+ * object-cloning path on every warm request.
+ */
+function copyPrincipal(p: Principal): Principal {
+  return {
+    method: p.method,
+    userId: p.userId,
+    businessId: p.businessId,
+    clientId: p.clientId,
+    scopes: p.scopes.slice(),
+    credentialId: p.credentialId,
+    expiresAt: p.expiresAt,
+  };
 }
 
 const SCHEMES: Record<AuthMethod, string> = {
@@ -334,6 +353,8 @@ export function createVerifier(ctx: ServerContext, methods: VerifierMethods | un
   /** Whether a route with this `allow` (undefined: the default) accepts method `m`. */
   const accepts = (allow: readonly AuthMethod[] | undefined, m: AuthMethod) =>
     enabled.has(m) && (allow ? allow.includes(m) : cfg.defaultAllow.has(m));
+  /** `accepts(undefined, 'cookie')`, for the warm path. */
+  const cookieByDefault = accepts(undefined, 'cookie');
 
   // Every API-key failure (unknown, revoked, expired, wrong business or user, missing id header, user
   // gone) is built here so the caller cannot tell them apart.
@@ -434,6 +455,7 @@ export function createVerifier(ctx: ServerContext, methods: VerifierMethods | un
       userRaw: presented.userRaw,
       businessId: presented.type === 'api_key' ? presented.businessId : undefined,
       userId: presented.type === 'api_key' ? presented.userId : undefined,
+      byDefault: accepts(undefined, method),
     };
     if (known === undefined) spellings.set(hash, entry);
     else if (Array.isArray(known)) known.push(entry);
@@ -451,7 +473,7 @@ export function createVerifier(ctx: ServerContext, methods: VerifierMethods | un
     presented.hash = hash;
     const now = ctx.now();
     const hit = tokenCache.get(hash, now);
-    if (hit && (hit.expiresAt === null || hit.expiresAt > now)) return { ...hit, scopes: hit.scopes.slice() };
+    if (hit && (hit.expiresAt === null || hit.expiresAt > now)) return copyPrincipal(hit);
     let pending = tokenInflight.get(hash);
     if (!pending) {
       const started = epoch;
@@ -462,7 +484,7 @@ export function createVerifier(ctx: ServerContext, methods: VerifierMethods | un
             const familyId = principal.credentialId;
             // Without a family id the entry could not be dropped by a family revocation: not cached.
             if (familyId !== null) {
-              tokenCache.set(hash, { ...principal, scopes: principal.scopes.slice() }, ctx.now());
+              tokenCache.set(hash, copyPrincipal(principal), ctx.now());
               addToFamily(familyId, hash);
             }
           }
@@ -474,7 +496,7 @@ export function createVerifier(ctx: ServerContext, methods: VerifierMethods | un
       tokenInflight.set(hash, pending);
     }
     const principal = await pending;
-    return principal && { ...principal, scopes: principal.scopes.slice() };
+    return principal && copyPrincipal(principal);
   }
 
   /** Whether a record can stand for method `m` at `now`: right kind, not revoked, not expired. */
@@ -571,19 +593,20 @@ export function createVerifier(ctx: ServerContext, methods: VerifierMethods | un
     if (hit === undefined) {
       // No credential header at all (a present one returned above): what the full path would find too,
       // so a session cookie goes straight to its own (cached) check.
-      if (cfg.cookie && accepts(options.allow, 'cookie')) {
+      if (cfg.cookie && (options.allow === undefined ? cookieByDefault : accepts(options.allow, 'cookie'))) {
         if (syncOnly) return cookieNow(getHeader, options);
         return fromCookie(getHeader, options, options.allow === undefined ? defaultRoute : routeChallenge(options.allow));
       }
       return undefined;
     }
     const method = hit.method;
-    if (!accepts(options.allow, method)) return undefined;
+    const allow = options.allow;
+    if (allow === undefined ? !hit.byDefault : !accepts(allow, method)) return undefined;
     const now = ctx.now();
     if (method === 'access_token') {
       const principal = tokenCache.get(hit.hash, now);
       if (!principal || (principal.expiresAt !== null && principal.expiresAt <= now)) return undefined;
-      return { ...principal, scopes: principal.scopes.slice() };
+      return copyPrincipal(principal);
     }
     const record = cache.get(hit.hash, now);
     if (!record || !usable(record, RECORD_KIND[method], now)) return undefined;
