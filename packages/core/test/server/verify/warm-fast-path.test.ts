@@ -144,6 +144,14 @@ describe('warm path: header rules still apply', () => {
       rawHeaders: ['Host', 'x', 'Authorization', s.value, 'authorization', s.value],
     };
     expect((await rendered(s.verifier.verify(nodeHeaderAccessor(twice)))).status).toBe(400);
+    // Any spelling of the name counts, not only the two the accessor matches without lowercasing.
+    const oddOnce = { headers: { authorization: s.value }, rawHeaders: ['Host', 'x', 'AUTHORIZATION', s.value] };
+    await expect(s.verifier.verify(nodeHeaderAccessor(oddOnce))).resolves.toMatchObject({ userId: 'u1' });
+    const oddTwice = {
+      headers: { authorization: s.value },
+      rawHeaders: ['AuThOrIzAtIoN', s.value, 'Host', 'x', 'authorization', s.value],
+    };
+    expect((await rendered(s.verifier.verify(nodeHeaderAccessor(oddTwice)))).status).toBe(400);
   });
 
   it('answers 400 when a second credential comes with a warm one', async () => {
@@ -176,6 +184,21 @@ describe('warm path: per-request checks', () => {
     expect(r.status).toBe(401);
     expect(r.error).toBeInstanceOf(InvalidTokenError);
     await expect(s.verifier.verify(s.bearer, { allow: ['personal_token'] })).resolves.toBeTruthy();
+  });
+
+  it('refuses, warm, on a default route a method that only a route of its own allowed', async () => {
+    const s = setup({ methods: { apiKey: true, bearer: true, defaultAllow: ['api_key'] } });
+    const pat = await s.managers.personalTokens.create({ name: 't', userId: 'u1', scopes: ['read'] });
+    const bearer = headers({ authorization: `Bearer ${pat.secret}` });
+    // Remembered while verified on a route that lists it (the repeat is warm: not hashed again)...
+    await expect(s.verifier.verify(bearer, { allow: ['personal_token'] })).resolves.toMatchObject({ userId: 'u1' });
+    const hash = vi.spyOn(s.ctx, 'hash');
+    await expect(s.verifier.verify(bearer, { allow: ['personal_token'] })).resolves.toMatchObject({ userId: 'u1' });
+    expect(hash).not.toHaveBeenCalled();
+    // ...and still not taken where the default allow list leaves personal tokens out.
+    expect(s.verifier.verifyWarm(bearer)).toBeUndefined();
+    const r = await rendered(s.verifier.verify(bearer));
+    expect(r.status).toBe(401);
   });
 
   it('still checks the route scopes', async () => {
