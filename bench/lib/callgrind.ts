@@ -9,13 +9,13 @@
  * (`--perf-basic-prof`), so code V8 compiled at run time, which callgrind sees as bare addresses, is
  * attributed to the JavaScript function it came from.
  */
-import { type ChildProcess, execFileSync, spawn } from 'node:child_process';
+import { execFileSync, spawn } from 'node:child_process';
 import { existsSync, mkdtempSync, readdirSync, readFileSync, renameSync, rmSync } from 'node:fs';
 import http from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { SERVER_CPU } from './child.js';
+import { readyInfo, SERVER_CPU } from './child.js';
 
 const ROOT = fileURLToPath(new URL('../', import.meta.url));
 
@@ -97,7 +97,7 @@ export async function startUnderCallgrind<T extends { port: number }>(script: st
   proc.stderr!.on('data', (d: Buffer) => {
     stderr = (stderr + d.toString()).slice(-4000);
   });
-  const info = await readyLine<T>(proc, () => stderr, 240_000);
+  const info = await readyInfo<T>(proc, `${script} under callgrind`, 240_000, () => stderr);
   const pid = proc.pid!;
   const agent = new http.Agent({ keepAlive: true, maxSockets: 1 });
   const ctl = (...args: string[]) =>
@@ -152,30 +152,6 @@ export async function startUnderCallgrind<T extends { port: number }>(script: st
       rmSync(`/tmp/perf-${pid}.map`, { force: true });
     },
   };
-}
-
-function readyLine<T>(proc: ChildProcess, stderr: () => string, timeoutMs: number): Promise<T> {
-  return new Promise((resolve, reject) => {
-    let buf = '';
-    const timer = setTimeout(() => {
-      proc.kill('SIGKILL');
-      reject(new Error(`server under callgrind did not start within ${timeoutMs} ms\n${stderr()}`));
-    }, timeoutMs);
-    proc.once('exit', (code) => {
-      clearTimeout(timer);
-      reject(new Error(`server under callgrind exited with ${code}\n${stderr()}`));
-    });
-    proc.stdout!.on('data', (chunk: Buffer) => {
-      buf += chunk.toString();
-      const line = buf.split('\n').find((l) => l.startsWith('READY '));
-      if (!line) return;
-      clearTimeout(timer);
-      proc.removeAllListeners('exit');
-      proc.stdout!.removeAllListeners('data');
-      proc.stdout!.resume();
-      resolve(JSON.parse(line.slice(6)) as T);
-    });
-  });
 }
 
 /** The `events:` and `summary:` lines of a callgrind dump, as named totals. */

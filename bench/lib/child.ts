@@ -30,22 +30,44 @@ function command(script: string, args: string[], nodeFlags: string[], cpu: strin
  * Start a long-lived child (a server). It must print one JSON line prefixed `READY ` on stdout when
  * listening. Rejects after `timeoutMs`.
  */
-export function startChild<T>(
+export async function startChild<T>(
   script: string,
   args: string[] = [],
   opts: { nodeFlags?: string[]; cpu?: string | undefined; timeoutMs?: number } = {},
 ): Promise<Started<T>> {
   const { cmd, argv } = command(script, args, opts.nodeFlags ?? [], 'cpu' in opts ? opts.cpu : SERVER_CPU);
   const proc = spawn(cmd, argv, { stdio: ['ignore', 'pipe', 'inherit'], env: { ...process.env, NODE_ENV: 'production' } });
+  const info = await readyInfo<T>(proc, script, opts.timeoutMs ?? 60_000);
+  return {
+    info,
+    proc,
+    stop: () =>
+      new Promise<void>((done) => {
+        if (proc.exitCode !== null || proc.signalCode !== null) return done();
+        const kill = setTimeout(() => proc.kill('SIGKILL'), 10_000);
+        proc.once('exit', () => {
+          clearTimeout(kill);
+          done();
+        });
+        proc.kill('SIGTERM');
+      }),
+  };
+}
+
+/**
+ * The JSON of the `READY ` line a child prints on stdout once listening. Kills the child and rejects after
+ * `timeoutMs`, or when it exits first; `detail` (its stderr, say) goes into either error.
+ */
+export function readyInfo<T>(proc: ChildProcess, label: string, timeoutMs: number, detail: () => string = () => ''): Promise<T> {
   return new Promise((resolve, reject) => {
     let buf = '';
     const timer = setTimeout(() => {
       proc.kill('SIGKILL');
-      reject(new Error(`${script} did not start within ${opts.timeoutMs ?? 60_000} ms`));
-    }, opts.timeoutMs ?? 60_000);
+      reject(new Error(`${label} did not start within ${timeoutMs} ms${detail() ? `\n${detail()}` : ''}`));
+    }, timeoutMs);
     proc.once('exit', (code) => {
       clearTimeout(timer);
-      reject(new Error(`${script} exited with ${code} before it was ready`));
+      reject(new Error(`${label} exited with ${code} before it was ready${detail() ? `\n${detail()}` : ''}`));
     });
     proc.stdout!.on('data', (chunk: Buffer) => {
       buf += chunk.toString();
@@ -55,20 +77,7 @@ export function startChild<T>(
       proc.removeAllListeners('exit');
       proc.stdout!.removeAllListeners('data');
       proc.stdout!.resume();
-      resolve({
-        info: JSON.parse(line.slice(6)) as T,
-        proc,
-        stop: () =>
-          new Promise<void>((done) => {
-            if (proc.exitCode !== null || proc.signalCode !== null) return done();
-            const kill = setTimeout(() => proc.kill('SIGKILL'), 10_000);
-            proc.once('exit', () => {
-              clearTimeout(kill);
-              done();
-            });
-            proc.kill('SIGTERM');
-          }),
-      });
+      resolve(JSON.parse(line.slice(6)) as T);
     });
   });
 }

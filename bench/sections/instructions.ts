@@ -26,13 +26,8 @@ import {
   startUnderCallgrind,
 } from '../lib/callgrind.js';
 import { median } from '../lib/stats.js';
+import { verifyVariants } from './verify.js';
 import type { Mode } from '../run.js';
-
-interface Variant {
-  name: string;
-  path: string;
-  headers: Record<string, string>;
-}
 
 /** One function's share of what a route adds to the same request unprotected, per request. */
 export interface FunctionDelta {
@@ -93,18 +88,7 @@ async function countFramework(
   rounds: number,
   log: (s: string) => void,
 ): Promise<InstructionRow[]> {
-  const c = server.info.creds;
-  const peer = framework === 'express' ? 'passport-http-bearer' : '@fastify/bearer-auth';
-  const variants: Variant[] = [
-    { name: 'API key (3 headers)', path: '/ours', headers: c.apiKey },
-    { name: 'PAT Bearer', path: '/ours', headers: c.pat },
-    { name: 'OAuth opaque token', path: '/ours', headers: c.opaque },
-    { name: 'OAuth JWT token', path: '/ours-jwt', headers: c.jwt },
-    { name: 'sealed session cookie', path: '/ours', headers: c.cookie },
-    { name: `peer: ${peer}`, path: '/peer', headers: c.peer },
-    { name: framework === 'express' ? 'no-op middleware' : 'no-op async onRequest hook', path: '/noop', headers: {} },
-    ...(framework === 'fastify' ? [{ name: 'no-op async hook in a plugin scope', path: '/noop-scoped', headers: {} }] : []),
-  ];
+  const variants = verifyVariants(framework, server.info.creds);
   // Uncounted warm-up at valgrind's faster pace, until V8 has optimised the request path; then a counted
   // one, since turning counting on discards valgrind's translations.
   for (const v of variants) {

@@ -24,10 +24,29 @@ import { load, type Sample, sample } from '../lib/load.js';
 import { balancedOrder, loss, median } from '../lib/stats.js';
 import type { Mode } from '../run.js';
 
-interface Variant {
+export interface Variant {
   name: string;
   path: string;
   headers: Record<string, string>;
+}
+
+/**
+ * What section 1 (and 1b) measures on each framework's server, besides the unprotected route: every scheme,
+ * the peer, and the framework's own price for one more layer, with no authentication in it.
+ */
+export function verifyVariants(framework: 'express' | 'fastify', c: Credentials): Variant[] {
+  const peer = framework === 'express' ? 'passport-http-bearer' : '@fastify/bearer-auth';
+  return [
+    { name: 'API key (3 headers)', path: '/ours', headers: c.apiKey },
+    { name: 'PAT Bearer', path: '/ours', headers: c.pat },
+    { name: 'OAuth opaque token', path: '/ours', headers: c.opaque },
+    { name: 'OAuth JWT token', path: '/ours-jwt', headers: c.jwt },
+    { name: 'sealed session cookie', path: '/ours', headers: c.cookie },
+    { name: `peer: ${peer}`, path: '/peer', headers: c.peer },
+    { name: framework === 'express' ? 'no-op middleware' : 'no-op async onRequest hook', path: '/noop', headers: {} },
+    // Fastify: ours and the peer's hooks live in a plugin scope (encapsulation); the same no-op there.
+    ...(framework === 'fastify' ? [{ name: 'no-op async hook in a plugin scope', path: '/noop-scoped', headers: {} }] : []),
+  ];
 }
 
 export interface VerifyRow {
@@ -61,20 +80,8 @@ export async function benchVerify(mode: Mode, log: (s: string) => void): Promise
     try {
       const base = `http://127.0.0.1:${server.info.port}`;
       const c = server.info.creds;
-      const peer = framework === 'express' ? 'passport-http-bearer' : '@fastify/bearer-auth';
       const open: Variant = { name: 'unprotected', path: '/open', headers: {} };
-      const variants: Variant[] = [
-        { name: 'API key (3 headers)', path: '/ours', headers: c.apiKey },
-        { name: 'PAT Bearer', path: '/ours', headers: c.pat },
-        { name: 'OAuth opaque token', path: '/ours', headers: c.opaque },
-        { name: 'OAuth JWT token', path: '/ours-jwt', headers: c.jwt },
-        { name: 'sealed session cookie', path: '/ours', headers: c.cookie },
-        { name: `peer: ${peer}`, path: '/peer', headers: c.peer },
-        // The framework's own price for one more layer, with no authentication in it.
-        { name: framework === 'express' ? 'no-op middleware' : 'no-op async onRequest hook', path: '/noop', headers: {} },
-        // Fastify: ours and the peer's hooks live in a plugin scope (encapsulation); the same no-op there.
-        ...(framework === 'fastify' ? [{ name: 'no-op async hook in a plugin scope', path: '/noop-scoped', headers: {} }] : []),
-      ];
+      const variants = verifyVariants(framework, c);
       const run = (v: Variant) => sample(base, { url: base + v.path, headers: v.headers, duration: mode.duration });
       for (const v of [open, ...variants]) await load({ url: base + v.path, headers: v.headers, duration: mode.warmup });
       const opens: Sample[] = [];
