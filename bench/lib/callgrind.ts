@@ -10,14 +10,11 @@
  * attributed to the JavaScript function it came from.
  */
 import { execFileSync, spawn } from 'node:child_process';
-import { existsSync, mkdtempSync, readdirSync, readFileSync, renameSync, rmSync } from 'node:fs';
+import { copyFileSync, cpSync, existsSync, mkdtempSync, readdirSync, readFileSync, renameSync, rmSync } from 'node:fs';
 import http from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
-import { readyInfo, SERVER_CPU } from './child.js';
-
-const ROOT = fileURLToPath(new URL('../', import.meta.url));
+import { BENCH_ROOT, readyInfo, SERVER_CPU } from './child.js';
 
 /** The events the simulation records, in callgrind's order and names. */
 export const EVENTS = ['Ir', 'Dr', 'Dw', 'I1mr', 'D1mr', 'D1mw', 'ILmr', 'DLmr', 'DLmw', 'Bc', 'Bcm', 'Bi', 'Bim'] as const;
@@ -84,12 +81,12 @@ export async function startUnderCallgrind<T extends { port: number }>(script: st
     `--logfile=${join(dir, 'v8.log')}`,
     '--import',
     'tsx',
-    `${ROOT}${script}`,
+    `${BENCH_ROOT}${script}`,
   ];
   // taskset execs valgrind, which runs node in the same process: one pid for callgrind_control.
   const argv = SERVER_CPU ? ['taskset', '-c', SERVER_CPU, ...valgrind] : valgrind;
   const proc = spawn(argv[0]!, argv.slice(1), {
-    cwd: ROOT,
+    cwd: BENCH_ROOT,
     stdio: ['ignore', 'pipe', 'pipe'],
     env: { ...process.env, NODE_ENV: 'production' },
   });
@@ -97,8 +94,16 @@ export async function startUnderCallgrind<T extends { port: number }>(script: st
   proc.stderr!.on('data', (d: Buffer) => {
     stderr = (stderr + d.toString()).slice(-4000);
   });
-  const info = await readyInfo<T>(proc, `${script} under callgrind`, 240_000, () => stderr);
   const pid = proc.pid!;
+  const perfMapPath = `/tmp/perf-${pid}.map`;
+  let info: T;
+  try {
+    info = await readyInfo<T>(proc, `${script} under callgrind`, 240_000, () => stderr);
+  } catch (error) {
+    rmSync(dir, { recursive: true, force: true });
+    rmSync(perfMapPath, { force: true });
+    throw error;
+  }
   const agent = new http.Agent({ keepAlive: true, maxSockets: 1 });
   const ctl = (...args: string[]) =>
     execFileSync('callgrind_control', [...args, String(pid)], { stdio: ['ignore', 'ignore', 'ignore'], timeout: 60_000 });
@@ -137,11 +142,14 @@ export async function startUnderCallgrind<T extends { port: number }>(script: st
       const perRequest = Object.fromEntries(EVENTS.map((e) => [e, totals[e] / requests])) as Costs;
       return { perRequest, requests, dump };
     },
-    perfMap: () => readPerfMap(`/tmp/perf-${pid}.map`),
+    perfMap: () => readPerfMap(perfMapPath),
     async stop() {
       // AUTH_BENCH_KEEP_DUMPS=<dir>: keep the dumps and the perf map there, for callgrind_annotate.
       const keep = process.env.AUTH_BENCH_KEEP_DUMPS;
-      if (keep) execFileSync('sh', ['-c', 'mkdir -p "$1" && cp -r "$2"/. "$1"/ && cp "$3" "$1"/ 2>/dev/null; true', 'sh', keep, dir, `/tmp/perf-${pid}.map`]);
+      if (keep) {
+        cpSync(dir, keep, { recursive: true });
+        if (existsSync(perfMapPath)) copyFileSync(perfMapPath, join(keep, `perf-${pid}.map`));
+      }
       agent.destroy();
       if (proc.exitCode === null && proc.signalCode === null) {
         const exited = new Promise((r) => proc.once('exit', r));
@@ -149,7 +157,7 @@ export async function startUnderCallgrind<T extends { port: number }>(script: st
         await exited;
       }
       rmSync(dir, { recursive: true, force: true });
-      rmSync(`/tmp/perf-${pid}.map`, { force: true });
+      rmSync(perfMapPath, { force: true });
     },
   };
 }

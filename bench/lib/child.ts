@@ -6,7 +6,8 @@ import { type ChildProcess, spawn } from 'node:child_process';
 import { cpus } from 'node:os';
 import { fileURLToPath } from 'node:url';
 
-const ROOT = fileURLToPath(new URL('../', import.meta.url));
+/** bench/, with its trailing slash: where the children's scripts are resolved from. */
+export const BENCH_ROOT = fileURLToPath(new URL('../', import.meta.url));
 // Workspace packages resolve to their built dist (what users run): `pnpm bench` builds them first.
 // AUTH_BENCH_SOURCE=1 resolves them to their TypeScript source instead (no build; for iterating on a fix).
 const NODE_ARGS = process.env.AUTH_BENCH_SOURCE === '1' ? ['--conditions=@auth/source', '--import', 'tsx'] : ['--import', 'tsx'];
@@ -22,7 +23,7 @@ export interface Started<T> {
 }
 
 function command(script: string, args: string[], nodeFlags: string[], cpu: string | undefined) {
-  const node = [...nodeFlags, ...NODE_ARGS, `${ROOT}${script}`, ...args];
+  const node = [...nodeFlags, ...NODE_ARGS, `${BENCH_ROOT}${script}`, ...args];
   return cpu ? { cmd: 'taskset', argv: ['-c', cpu, process.execPath, ...node] } : { cmd: process.execPath, argv: node };
 }
 

@@ -1,4 +1,5 @@
 /** Markdown rendering of a results JSON: ratios against the peer measured in the same run. */
+import { cycleEstimate } from './callgrind.js';
 import { type MedianInterval, medianInterval, medianIntervalRank, pct, type Verdict, verdict } from './stats.js';
 
 type Any = Record<string, any>;
@@ -96,10 +97,9 @@ export function renderTable(report: { meta: Any; results: Any }): string {
     out.push('');
     out.push('| Framework | Route | Instructions/req (same request unprotected) | Added instructions/req | Added share (instructions) | Est. cycles/req | Added share (est. cycles) | L1 i-misses added | L1 d-misses added | Share per round (est. cycles) |');
     out.push('| --- | --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | --- |');
-    const cyc = (c: Any) => c.Ir + 10 * (c.I1mr + c.D1mr + c.D1mw + c.Bcm + c.Bim) + 100 * (c.ILmr + c.DLmr + c.DLmw);
     for (const r of ins.rows as Any[]) {
       out.push(
-        `| ${r.framework} | ${r.variant} | ${n(r.route.Ir)} (${n(r.same.Ir)}) | ${n(r.route.Ir - r.same.Ir)} | ${pct(r.irShare)} | ${n(cyc(r.route))} | ${pct(r.cycleShare)} | ${n(
+        `| ${r.framework} | ${r.variant} | ${n(r.route.Ir)} (${n(r.same.Ir)}) | ${n(r.route.Ir - r.same.Ir)} | ${pct(r.irShare)} | ${n(cycleEstimate(r.route))} | ${pct(r.cycleShare)} | ${n(
           r.route.I1mr - r.same.I1mr,
         )} | ${n(r.route.D1mr + r.route.D1mw - r.same.D1mr - r.same.D1mw)} | ${(r.cycleSharePerRound as number[]).map((x) => pct(x, 1)).join(' ')} |`,
       );

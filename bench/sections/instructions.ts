@@ -12,7 +12,8 @@
  * samples with V8's state, a collection or a recompilation landing in one of them: medians over rounds,
  * with the per-round figures shown. The per-function difference is read from the median round's dumps.
  *
- * Opt-in: `pnpm bench --only=instructions` (needs valgrind; about 6 minutes a round for both frameworks).
+ * Opt-in: `pnpm bench --only=instructions` (needs valgrind; a Fastify round took about 3 minutes here, an
+ * Express one is slower: its requests run about eight times the instructions).
  */
 import type { Credentials } from '../lib/fixture.js';
 import {
@@ -22,6 +23,7 @@ import {
   cycleEstimate,
   EVENTS,
   haveCallgrind,
+  type PerfMap,
   selfCosts,
   startUnderCallgrind,
 } from '../lib/callgrind.js';
@@ -141,7 +143,7 @@ function medianCosts(all: readonly Costs[]): Costs {
   return Object.fromEntries(EVENTS.map((e) => [e, median(all.map((c) => c[e]))])) as Costs;
 }
 
-function topDeltas(same: CountedSample, route: CountedSample, map: Parameters<typeof selfCosts>[1], count: number): FunctionDelta[] {
+function topDeltas(same: CountedSample, route: CountedSample, map: PerfMap, count: number): FunctionDelta[] {
   const a = selfCosts(same.dump, map);
   const b = selfCosts(route.dump, map);
   const zero = Object.fromEntries(EVENTS.map((e) => [e, 0])) as Costs;
