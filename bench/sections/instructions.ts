@@ -68,10 +68,13 @@ export async function benchInstructions(mode: Mode, log: (s: string) => void): P
   if (!haveCallgrind()) throw new Error('the instructions section needs valgrind: apt-get install -y valgrind');
   const rounds = mode.name === 'quick' ? 1 : Math.min(mode.rounds, 10);
   const rows: InstructionRow[] = [];
+  // What each framework that ran was counted with (quick mode and AUTH_BENCH_FRAMEWORKS change it).
+  const requestsPerSample: Record<string, number> = {};
   // AUTH_BENCH_FRAMEWORKS=fastify (or express): one framework only, when iterating on it.
   const only = process.env.AUTH_BENCH_FRAMEWORKS?.split(',');
   for (const framework of (['fastify', 'express'] as const).filter((f) => !only || only.includes(f))) {
     const n = mode.name === 'quick' ? REQUESTS[framework] / 4 : REQUESTS[framework];
+    requestsPerSample[framework] = n;
     log(`  instructions ${framework}: starting the server under callgrind`);
     const server = await startUnderCallgrind<{ port: number; creds: Credentials }>(`servers/verify-${framework}.ts`);
     try {
@@ -80,7 +83,7 @@ export async function benchInstructions(mode: Mode, log: (s: string) => void): P
       await server.stop();
     }
   }
-  return { requestsPerSample: { ...REQUESTS }, rounds, rows };
+  return { requestsPerSample, rounds, rows };
 }
 
 async function countFramework(
